@@ -1,0 +1,87 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError } from '@app/domain';
+import { isDatabaseUnavailable } from '@app/infrastructure';
+import { ErrorResponse } from './error-response';
+
+const STATUS_BY_DOMAIN_CODE: Record<string, number> = {
+  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  CONFLICTING_CHANGES: HttpStatus.BAD_REQUEST,
+  INVALID_PERIOD: HttpStatus.BAD_REQUEST,
+  INVALID_CURSOR: HttpStatus.BAD_REQUEST,
+  SEGMENT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
+  SEGMENT_EXISTS: HttpStatus.CONFLICT,
+  REPORT_STORAGE_FAILED: HttpStatus.BAD_GATEWAY,
+};
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const REASON_BY_STATUS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export function errorBody(
+  statusCode: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+): ErrorResponse {
+  return {
+    statusCode,
+    error: REASON_BY_STATUS[statusCode] ?? 'Error',
+    code,
+    message,
+    ...(details ? { details } : {}),
+  };
+}
+
+function fromHttpException(exception: HttpException): ErrorResponse {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response && 'code' in response) return response as ErrorResponse;
+  if (status === 400 && /json/i.test(exception.message)) {
+    // Fastify's body parser failed; Nest hands its error over as a bare HttpException.
+    return errorBody(400, 'MALFORMED_JSON', `the request body is not valid JSON: ${exception.message}`);
+  }
+  if (status === 413) return errorBody(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB');
+  if (status === 415) return errorBody(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
+  const message = status === 404 ? 'no such route' : exception.message;
+  if (status >= 500) return errorBody(status, 'INTERNAL_ERROR', 'internal error');
+  return errorBody(status, CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message);
+}
+
+/** Maps anything thrown to the contract's error shape; 5xx bodies never carry internals. */
+export function toErrorResponse(exception: unknown): ErrorResponse {
+  if (exception instanceof DomainError) {
+    const status = STATUS_BY_DOMAIN_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
+    return errorBody(status, exception.code, exception.message, exception.details);
+  }
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isDatabaseUnavailable(exception)) {
+    return errorBody(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
+  }
+  return errorBody(500, 'INTERNAL_ERROR', 'internal error');
+}

@@ -1,0 +1,25 @@
+import { isValidAutoPercent, MAX_SLUG_LENGTH, SLUG_PATTERN } from '@app/domain';
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Matches, MaxLength, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
+
+export const SLUG_RULE = `1-${MAX_SLUG_LENGTH} characters matching ${SLUG_PATTERN.source}`;
+
+export function IsSlug(options: ValidationOptions = {}) {
+  const message = `$property must hold ${SLUG_RULE}`;
+  return applyDecorators(
+    IsString({ ...options, message }),
+    MinLength(1, { ...options, message }),
+    MaxLength(MAX_SLUG_LENGTH, { ...options, message }),
+    Matches(SLUG_PATTERN, { ...options, message }),
+  );
+}
+
+export function IsAutoPercent() {
+  return ValidateBy({
+    name: 'isAutoPercent',
+    validator: {
+      validate: (value: unknown) => isValidAutoPercent(value),
+      defaultMessage: () => 'auto_percent must be a number with 0 < p <= 100 and at most 2 decimals',
+    },
+  });
+}

@@ -1,0 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsAutoPercent } from './segment-fields';
+
+export class UpdateSegmentDto {
+  @ApiPropertyOptional({ example: 'Voice messages, second wave', maxLength: 500, nullable: true, type: String })
+  @ValidateIf((dto: UpdateSegmentDto) => dto.description !== undefined && dto.description !== null)
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+
+  @ApiPropertyOptional({
+    example: 20,
+    nullable: true,
+    type: Number,
+    description: 'Raise to add newly covered users, lower to remove auto members out of range, null to stop auto joins',
+  })
+  @ValidateIf((dto: UpdateSegmentDto) => dto.auto_percent !== undefined && dto.auto_percent !== null)
+  @IsAutoPercent()
+  auto_percent?: number | null;
+}

@@ -1,0 +1,83 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { AddItem, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { IsSlug, SLUG_RULE } from '../../segments/dto/segment-fields';
+
+export class AddItemDto {
+  @ApiProperty({ example: 'AVITO_DISCOUNT_30', description: SLUG_RULE })
+  slug!: string;
+
+  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'A future RFC 3339 time' })
+  expires_at?: string;
+
+  @ApiPropertyOptional({ example: 'P2D', description: 'ISO 8601 duration, calendar-aware (P1M, PT36H, P1M2DT3H)' })
+  ttl?: string;
+}
+
+const ITEM_KEYS = new Set(['slug', 'expires_at', 'ttl']);
+
+/** Why an `add` item is malformed, or undefined when it is a slug or a well-formed object. */
+function addItemProblem(item: unknown): string | undefined {
+  if (typeof item === 'string') {
+    const valid: boolean = isValidSlug(item);
+    return valid ? undefined : `"${item.slice(0, 120)}" is not a slug (${SLUG_RULE})`;
+  }
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'must be a slug or an object';
+  const unknown = Object.keys(item).filter((key) => !ITEM_KEYS.has(key));
+  if (unknown.length > 0) return `has unknown fields: ${unknown.join(', ')}`;
+  const { slug, expires_at, ttl } = item as Record<string, unknown>;
+  if (!isValidSlug(slug)) return `slug must hold ${SLUG_RULE}`;
+  if (expires_at !== undefined && (typeof expires_at !== 'string' || expires_at.length > 64)) {
+    return 'expires_at must be an RFC 3339 string';
+  }
+  if (ttl !== undefined && (typeof ttl !== 'string' || ttl.length > 64)) return 'ttl must be an ISO 8601 duration string';
+  return undefined;
+}
+
+@ApiExtraModels(AddItemDto)
+export class ChangeSetDto {
+  @ApiPropertyOptional({
+    description: `Segments to join (at most ${MAX_SLUGS_PER_LIST}): a slug, or an object with its own expiry`,
+    type: 'array',
+    items: { oneOf: [{ type: 'string', example: 'AVITO_VOICE_MESSAGES' }, { $ref: getSchemaPath(AddItemDto) }] },
+    example: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', ttl: 'P2D' }],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_SLUGS_PER_LIST)
+  @ValidateBy({
+    name: 'isAddList',
+    validator: {
+      validate: (items: unknown) => Array.isArray(items) && items.every((item) => !addItemProblem(item)),
+      defaultMessage: (args) => {
+        const items = (args?.value ?? []) as unknown[];
+        const index = items.findIndex((item) => addItemProblem(item));
+        return `add[${index}] ${addItemProblem(items[index])}`;
+      },
+    },
+  })
+  add?: Array<string | AddItem>;
+
+  @ApiPropertyOptional({
+    description: `Segments to leave (at most ${MAX_SLUGS_PER_LIST})`,
+    type: [String],
+    example: ['AVITO_PERFORMANCE_VAS'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_SLUGS_PER_LIST)
+  @IsSlug({ each: true })
+  remove?: string[];
+
+  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'Expiry for plain-slug items of add' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  expires_at?: string;
+
+  @ApiPropertyOptional({ example: 'P1M', description: 'TTL for plain-slug items of add (ISO 8601 duration)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  ttl?: string;
+}

@@ -1,0 +1,82 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { HistoryEntry, Membership } from '@app/domain';
+import { Registration } from '@app/application';
+
+export class MembershipResponse {
+  @ApiProperty({ example: 'AVITO_VOICE_MESSAGES' })
+  slug!: string;
+
+  @ApiProperty({ enum: ['manual', 'auto'], example: 'manual' })
+  source!: 'manual' | 'auto';
+
+  @ApiProperty({ example: '2023-08-29T12:00:00.000Z', format: 'date-time' })
+  added_at!: string;
+
+  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
+  expires_at!: string | null;
+
+  static from(membership: Membership): MembershipResponse {
+    return {
+      slug: membership.slug,
+      source: membership.source,
+      added_at: membership.addedAt.toISOString(),
+      expires_at: membership.expiresAt?.toISOString() ?? null,
+    };
+  }
+}
+
+export class UserSegmentsResponse {
+  @ApiProperty({ example: 1000 })
+  user_id!: number;
+
+  @ApiProperty({ type: [MembershipResponse] })
+  segments!: MembershipResponse[];
+
+  static from(userId: number, memberships: Membership[]): UserSegmentsResponse {
+    return { user_id: userId, segments: memberships.map(MembershipResponse.from) };
+  }
+}
+
+export class HistoryEntryResponse {
+  @ApiProperty({ example: 1000 })
+  user_id!: number;
+
+  @ApiProperty({ example: 'AVITO_VOICE_MESSAGES' })
+  segment!: string;
+
+  @ApiProperty({ enum: ['added', 'removed'], example: 'added' })
+  operation!: 'added' | 'removed';
+
+  @ApiProperty({ enum: ['manual', 'auto', 'ttl', 'segment_deleted'], example: 'manual' })
+  reason!: 'manual' | 'auto' | 'ttl' | 'segment_deleted';
+
+  @ApiProperty({ example: '2023-08-29T12:00:00.000Z', format: 'date-time' })
+  at!: string;
+
+  static from(entry: HistoryEntry): HistoryEntryResponse {
+    return {
+      user_id: entry.userId,
+      segment: entry.segment,
+      operation: entry.operation,
+      reason: entry.reason,
+      at: entry.at.toISOString(),
+    };
+  }
+}
+
+export class HistoryResponse {
+  @ApiProperty({ type: [HistoryEntryResponse] })
+  items!: HistoryEntryResponse[];
+}
+
+export class RegistrationResponse {
+  @ApiProperty({ example: 3, description: 'Users that were not known before' })
+  registered!: number;
+
+  @ApiProperty({ example: 1, description: 'Auto memberships the new users received' })
+  auto_assigned!: number;
+
+  static from(registration: Registration): RegistrationResponse {
+    return { registered: registration.registered, auto_assigned: registration.autoAssigned };
+  }
+}

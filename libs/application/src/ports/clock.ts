@@ -1,0 +1,4 @@
+/** The current time, injected so that expiry logic can be tested without sleeping. */
+export abstract class Clock {
+  abstract now(): Date;
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { ChangeSetInput, Membership, planChangeSet } from '@app/domain';
+import { Clock } from '../ports/clock';
+import { MembershipRepository } from '../ports/membership-repository';
+
+@Injectable()
+export class ApplyUserSegmentChanges {
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(userId: number, changeSet: ChangeSetInput): Promise<Membership[]> {
+    const now = this.clock.now();
+    return this.memberships.applyChanges(userId, planChangeSet(changeSet, now), now);
+  }
+}

@@ -1,0 +1,53 @@
+import { InvalidInputError } from './errors/errors';
+
+/** An ISO 8601 duration split into its calendar part (months) and its exact part (milliseconds). */
+export interface Duration {
+  months: number;
+  days: number;
+  milliseconds: number;
+}
+
+const DURATION_PATTERN =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d{1,3})?)S)?)?$/;
+
+const MAX_YEARS = 100;
+
+export function parseDuration(text: string): Duration {
+  const match = DURATION_PATTERN.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) {
+    throw new InvalidInputError(`ttl "${text}" is not an ISO 8601 duration such as P2D, PT36H or P1M2DT3H`, {
+      ttl: text,
+    });
+  }
+  const [years, months, weeks, days, hours, minutes] = match.slice(1, 7).map((part) => Number(part ?? 0));
+  const seconds = Number((match[7] ?? '0').replace(',', '.'));
+  const duration: Duration = {
+    months: years * 12 + months,
+    days: weeks * 7 + days,
+    milliseconds: Math.round(((hours * 60 + minutes) * 60 + seconds) * 1000),
+  };
+  if (duration.months === 0 && duration.days === 0 && duration.milliseconds === 0) {
+    throw new InvalidInputError(`ttl "${text}" is zero; it must be a positive duration`, { ttl: text });
+  }
+  if (duration.months + duration.days / 31 + duration.milliseconds / 2.7e9 > MAX_YEARS * 12) {
+    throw new InvalidInputError(`ttl "${text}" is longer than ${MAX_YEARS} years`, { ttl: text });
+  }
+  return duration;
+}
+
+/**
+ * Adds a duration the calendar way, in UTC: months first, clamping to the month's last day
+ * (Jan 31 + P1M = Feb 28 or 29), then days, then the exact time.
+ */
+export function addDuration(start: Date, duration: Duration): Date {
+  const result = new Date(start.getTime());
+  if (duration.months) {
+    const day = result.getUTCDate();
+    result.setUTCDate(1);
+    result.setUTCMonth(result.getUTCMonth() + duration.months);
+    const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+    result.setUTCDate(Math.min(day, lastDay));
+  }
+  result.setUTCDate(result.getUTCDate() + duration.days);
+  return new Date(result.getTime() + duration.milliseconds);
+}

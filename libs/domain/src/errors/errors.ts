@@ -1,0 +1,45 @@
+import { DomainError } from './domain-error';
+
+export class InvalidInputError extends DomainError {
+  readonly code = 'VALIDATION_FAILED';
+}
+
+export class SegmentNotFoundError extends DomainError {
+  readonly code = 'SEGMENT_NOT_FOUND';
+
+  constructor(readonly slugs: string[]) {
+    super(`segments not found: ${slugs.join(', ')}`, { slugs });
+  }
+}
+
+export class SegmentExistsError extends DomainError {
+  readonly code = 'SEGMENT_EXISTS';
+
+  constructor(slug: string) {
+    super(`segment already exists: ${slug}`, { slug });
+  }
+}
+
+export class ConflictingChangesError extends DomainError {
+  readonly code = 'CONFLICTING_CHANGES';
+
+  constructor(slugs: string[]) {
+    super(`segments both added and removed: ${slugs.join(', ')}`, { slugs });
+  }
+}
+
+export class InvalidPeriodError extends DomainError {
+  readonly code = 'INVALID_PERIOD';
+}
+
+export class ReportNotFoundError extends DomainError {
+  readonly code = 'REPORT_NOT_FOUND';
+
+  constructor(name: string) {
+    super(`report not found: ${name}`, { name });
+  }
+}
+
+export class ReportStorageError extends DomainError {
+  readonly code = 'REPORT_STORAGE_FAILED';
+}

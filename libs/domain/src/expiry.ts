@@ -1,0 +1,32 @@
+import { addDuration, parseDuration } from './duration';
+import { InvalidInputError } from './errors/errors';
+import { parseRfc3339 } from './timestamp';
+
+export interface ExpirySpec {
+  expires_at?: string;
+  ttl?: string;
+}
+
+/**
+ * Turns `expires_at` or `ttl` into an absolute expiry. `undefined` means the spec says nothing
+ * (so an outer default may apply); `null` is never returned here.
+ */
+export function resolveExpiry(spec: ExpirySpec, now: Date, where: string): Date | undefined {
+  if (spec.expires_at !== undefined && spec.ttl !== undefined) {
+    throw new InvalidInputError(`${where}: give either expires_at or ttl, not both`);
+  }
+  if (spec.ttl !== undefined) return addDuration(now, parseDuration(spec.ttl));
+  if (spec.expires_at === undefined) return undefined;
+  const expiresAt = parseRfc3339(spec.expires_at);
+  if (!expiresAt) {
+    throw new InvalidInputError(`${where}: expires_at "${spec.expires_at}" is not an RFC 3339 time`, {
+      expires_at: spec.expires_at,
+    });
+  }
+  if (expiresAt.getTime() <= now.getTime()) {
+    throw new InvalidInputError(`${where}: expires_at ${spec.expires_at} is not in the future`, {
+      expires_at: spec.expires_at,
+    });
+  }
+  return expiresAt;
+}

@@ -1,0 +1,20 @@
+import { InvalidPeriodError } from './errors/errors';
+
+export interface Period {
+  text: string;
+  start: Date;
+  end: Date;
+}
+
+/** A calendar month in UTC (`YYYY-MM`), never in the future. */
+export function parsePeriod(text: string, now: Date): Period {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
+  if (!match) throw new InvalidPeriodError(`period "${text}" is not a month such as 2023-08`, { period: text });
+  const year = Number(match[1]);
+  const month = Number(match[2]) - 1;
+  const start = new Date(Date.UTC(year, month, 1));
+  if (start.getTime() > now.getTime()) {
+    throw new InvalidPeriodError(`period ${text} is in the future`, { period: text });
+  }
+  return { text, start, end: new Date(Date.UTC(year, month + 1, 1)) };
+}

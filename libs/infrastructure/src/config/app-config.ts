@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+
+export type ReportStorageKind = 'local' | 'gdrive';
+
+/** Validated settings; the class doubles as the DI token. */
+export class AppConfig {
+  port!: number;
+  host!: string;
+  /** Unset: embedded PGlite under `dataDir`. */
+  databaseUrl!: string | undefined;
+  databasePoolSize!: number;
+  /** How long a query may wait for a pool connection or run, in milliseconds. */
+  databaseTimeoutMs!: number;
+  runMigrations!: boolean;
+  dataDir!: string;
+  reportStorage!: ReportStorageKind;
+  publicBaseUrl!: string;
+  googleCredentialsFile!: string | undefined;
+  gdriveFolderId!: string | undefined;
+  /** Base URL of the Drive API; only tests point it elsewhere. */
+  gdriveApiUrl!: string;
+  apiKeys!: string[];
+  expirySweepSeconds!: number;
+  logLevel!: string;
+}
+
+/** A bad environment variable; its message is the one line printed at start-up. */
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got an unparsable value`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  return oneOf(env, name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const reportStorage = oneOf(env, 'REPORT_STORAGE', ['local', 'gdrive'] as const, 'local');
+  const googleCredentialsFile = text(env, 'GOOGLE_APPLICATION_CREDENTIALS');
+  if (reportStorage === 'gdrive' && !googleCredentialsFile) {
+    throw new ConfigError('GOOGLE_APPLICATION_CREDENTIALS must name a service-account key file when REPORT_STORAGE=gdrive');
+  }
+  return Object.assign(new AppConfig(), {
+    port,
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
+    runMigrations: bool(env, 'MIGRATIONS_RUN', true),
+    dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
+    reportStorage,
+    publicBaseUrl: url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
+    googleCredentialsFile,
+    gdriveFolderId: text(env, 'GDRIVE_FOLDER_ID'),
+    gdriveApiUrl: url(env, 'GDRIVE_API_URL', ['http:', 'https:']) ?? 'https://www.googleapis.com',
+    apiKeys: (text(env, 'API_KEYS') ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter(Boolean),
+    expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  });
+}

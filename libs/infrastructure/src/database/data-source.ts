@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { migrations } from './migrations';
+
+export interface DataSourceSettings {
+  url: string;
+  poolSize: number;
+  timeoutMs: number;
+}
+
+export function createDataSource(settings: DataSourceSettings): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: settings.url,
+    synchronize: false,
+    migrationsRun: false,
+    migrations,
+    migrationsTransactionMode: 'each',
+    entities: [],
+    logging: false,
+    extra: {
+      max: settings.poolSize,
+      connectionTimeoutMillis: settings.timeoutMs,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'segmentation-service',
+    },
+  });
+}

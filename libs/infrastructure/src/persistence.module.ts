@@ -1,0 +1,44 @@
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock, HistoryRepository, MembershipRepository, SegmentRepository, UserRegistry } from '@app/application';
+import { AppConfig } from './config/app-config';
+import { Database } from './database/database';
+import { SqlExecutor } from './persistence/sql-executor';
+import { SqlHistoryRepository } from './persistence/sql-history-repository';
+import { SqlMembershipRepository } from './persistence/sql-membership-repository';
+import { SqlSegmentRepository } from './persistence/sql-segment-repository';
+import { SqlUserRegistry } from './persistence/sql-user-registry';
+import { SystemClock } from './system-clock';
+
+@Injectable()
+class DatabaseCloser implements OnApplicationShutdown {
+  constructor(private readonly database: Database) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.database.close();
+  }
+}
+
+/** The adapters behind the application's ports, over one database opened at start-up. */
+@Module({})
+export class PersistenceModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const providers = [
+      { provide: AppConfig, useValue: config },
+      { provide: Database, useFactory: () => Database.open(config) },
+      { provide: DataSource, useFactory: (database: Database) => database.dataSource, inject: [Database] },
+      SqlExecutor,
+      { provide: SegmentRepository, useClass: SqlSegmentRepository },
+      { provide: MembershipRepository, useClass: SqlMembershipRepository },
+      { provide: HistoryRepository, useClass: SqlHistoryRepository },
+      { provide: UserRegistry, useClass: SqlUserRegistry },
+      { provide: Clock, useClass: SystemClock },
+    ];
+    return {
+      module: PersistenceModule,
+      global: true,
+      providers: [...providers, DatabaseCloser],
+      exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
+    };
+  }
+}

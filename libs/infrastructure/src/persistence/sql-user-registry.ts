@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { Registration, UserRegistry } from '@app/application';
+import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
+import { SqlExecutor } from './sql-executor';
+
+@Injectable()
+export class SqlUserRegistry implements UserRegistry {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  register(userIds: number[], now: Date): Promise<Registration> {
+    return this.sql.transaction(async (tx) => {
+      const created = await tx.rows<{ user_id: string }>(
+        `INSERT INTO users (user_id, known_since)
+         SELECT id, $2 FROM unnest($1::bigint[]) AS id ORDER BY id
+         ON CONFLICT (user_id) DO NOTHING RETURNING user_id`,
+        [userIds, now],
+      );
+      if (created.length === 0) return { registered: 0, autoAssigned: 0 };
+      await tx.rows(LOCK_AUTO_ASSIGNMENT_SHARED);
+      const [{ count }] = await tx.rows<{ count: number }>(JOIN_USERS_TO_AUTO_SEGMENTS, [
+        created.map((row) => row.user_id),
+        now,
+      ]);
+      return { registered: created.length, autoAssigned: count };
+    });
+  }
+}
