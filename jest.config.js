@@ -1,0 +1,30 @@
+/**
+ * `npm test` runs the unit tests, then the e2e suite twice: on PostgreSQL (TEST_DATABASE_URL,
+ * default the local server) and on embedded PGlite.
+ */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+const moduleNameMapper = {
+  '^@app/(domain|application|infrastructure)(|/.*)$': '<rootDir>/libs/$1/src$2',
+};
+// Dependencies that ship only ES modules, compiled to CommonJS for jest.
+const ESM_ONLY = ['content-disposition'];
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': tsJest,
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: '<rootDir>/test/support/esm-to-cjs.js',
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  moduleNameMapper,
+};
+const e2e = { ...common, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 30 };
+
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/support/use-postgres.js'] },
+    { ...e2e, displayName: 'e2e-pglite', setupFiles: ['<rootDir>/test/support/use-pglite.js'] },
+  ],
+};

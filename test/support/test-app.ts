@@ -1,0 +1,60 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { Clock } from '@app/application';
+import { loadConfig, SqlExecutor } from '@app/infrastructure';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
+import { FakeClock } from './fake-clock';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** Real HTTP to the listening app. */
+  http: ReturnType<typeof request>;
+  baseUrl: string;
+  clock: FakeClock;
+  /** Runs SQL on the app's own database. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Share a database between apps (PostgreSQL only); by default each app gets a new one. */
+  database?: TestDatabase;
+  env?: Record<string, string>;
+  clock?: FakeClock;
+}
+
+/** Boots the real app module on a real database, listening on a loopback port. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownDatabase = options.database ? undefined : await createTestDatabase();
+  const database = options.database ?? ownDatabase!;
+  const clock = options.clock ?? new FakeClock();
+  const config = loadConfig({
+    EXPIRY_SWEEP_SECONDS: '86400',
+    LOG_LEVEL: 'silent',
+    ...database.env,
+    ...options.env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: false });
+  configureApp(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = await app.getUrl();
+  const sql = app.get(SqlExecutor);
+  return {
+    app,
+    http: request(baseUrl.replace('[::1]', '127.0.0.1')),
+    baseUrl,
+    clock,
+    sql: (text, params) => sql.rows(text, params),
+    async close() {
+      await app.close();
+      await ownDatabase?.drop();
+    },
+  };
+}
