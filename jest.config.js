@@ -22,6 +22,7 @@ const e2e = { ...common, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTes
 
 module.exports = {
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/support/use-postgres.js'] },

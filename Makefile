@@ -1,0 +1,49 @@
+# The README's commands are these targets. `make help` lists them.
+.DEFAULT_GOAL := help
+NPM_INSTALL := npm install --no-audit --no-fund
+
+node_modules: package.json package-lock.json
+	$(NPM_INSTALL)
+	@touch node_modules
+
+.PHONY: help install build start dev test lint bench soak openapi docker-up docker-config
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: node_modules ## Install dependencies (npm install against the lockfile)
+
+build: install ## Compile to dist/
+	npm run build
+
+start: build ## Build and start the service (embedded PGlite under ./data unless DATABASE_URL is set)
+	npm run start:prod
+
+dev: install ## Start with reload on change
+	npm run start:dev
+
+lint: install ## Type-check and enforce the layer dependency rule
+	npm run lint
+
+test: install ## Lint, check Docker compose, and run every test (unit; e2e on PostgreSQL and on PGlite)
+	@bash scripts/ensure-postgres.sh
+	@bash scripts/ensure-test-tools.sh
+	npm run lint
+	@bash scripts/check-compose.sh
+	npm run build
+	npm test
+
+bench: install ## Benchmark the hot paths against pgbench (needs PostgreSQL)
+	npm run bench
+
+soak: install ## Ten-minute mixed load (not part of CI)
+	npm run soak
+
+openapi: install ## Regenerate docs/openapi.json
+	npm run openapi
+
+docker-config: ## Validate docker/compose.yaml
+	@bash scripts/check-compose.sh
+
+docker-up: ## Start PostgreSQL and the service with Docker Compose
+	docker compose -f docker/compose.yaml up --build -d
