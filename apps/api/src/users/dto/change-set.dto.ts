@@ -50,7 +50,8 @@ export class ChangeSetDto {
     validator: {
       validate: (items: unknown) => Array.isArray(items) && items.every((item) => !addItemProblem(item)),
       defaultMessage: (args) => {
-        const items = (args?.value ?? []) as unknown[];
+        if (!Array.isArray(args?.value)) return 'add must be a list of slugs or {slug, expires_at?, ttl?} objects';
+        const items = args.value as unknown[];
         const index = items.findIndex((item) => addItemProblem(item));
         return `add[${index}] ${addItemProblem(items[index])}`;
       },
