@@ -46,7 +46,7 @@ describe('segments', () => {
     [{ slug: 'OK', auto_percent: 10.123 }, 'three decimals'],
     [{ slug: 'OK', auto_percent: '10' }, 'percent as text'],
     [{ slug: 'OK', extra: true }, 'unknown field'],
-  ])('rejects %j (%s) with 400 VALIDATION_FAILED', async (body) => {
+  ])('rejects %j (%s) with 400 VALIDATION_FAILED', async (body: object, _why: string) => {
     expectError(await create(body), 400, 'VALIDATION_FAILED');
     expectError(await t.http.get('/api/v1/segments/OK'), 404, 'SEGMENT_NOT_FOUND');
   });

@@ -59,7 +59,7 @@ describe('memberships that expire', () => {
     [{ add: ['T_A'], ttl: '2 days' }, 'a garbled duration'],
     [{ add: ['T_A'], ttl: 5 }, 'a number'],
     [{ add: [{ slug: 'T_A', ttl: 'PT' }] }, 'a bare T'],
-  ])('rejects %j (%s) with a 400 that says what was wrong', async (body) => {
+  ])('rejects %j (%s) with a 400 that says what was wrong', async (body: object, _why: string) => {
     const response = await change(3, body);
     expectError(response, 400, 'VALIDATION_FAILED');
     expect(response.body.message).toMatch(/ttl|expires_at/);

@@ -96,7 +96,7 @@ describe("a user's segments", () => {
     [{ add: ['AVITO_VOICE_MESSAGES'], mode: 'x' }, 'unknown field'],
     [{ add: ['AVITO_VOICE_MESSAGES', 'AVITO_VOICE_MESSAGES'] }, 'slug twice'],
     [[], 'array body'],
-  ])('rejects %j (%s) with 400', async (body) => {
+  ])('rejects %j (%s) with 400', async (body: unknown, _why: string) => {
     const before = await historyCount();
     expectError(await change(3000, body), 400, 'VALIDATION_FAILED');
     expect(await historyCount()).toBe(before);
