@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { Database, loadConfig } from '@app/infrastructure';
+import { createPostgresDatabase, isPostgres, TestDatabase } from './support/test-database';
+
+const describeOnPostgres = isPostgres() ? describe : describe.skip;
+
+/** Tables, columns, constraints and indexes, as the catalog describes them. */
+const CATALOG_QUERIES = {
+  columns: `SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale,
+                   is_nullable, column_default, collation_name, is_identity, identity_generation
+            FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'migrations'
+            ORDER BY table_name, column_name`,
+  constraints: `SELECT conrelid::regclass::text AS table_name, conname, pg_get_constraintdef(oid) AS definition
+                FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> 'migrations'
+                ORDER BY 1, 2`,
+  indexes: `SELECT tablename, indexname, indexdef FROM pg_indexes
+            WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1, 2`,
+};
+
+async function describeCatalog(url: string): Promise<Record<string, unknown[]>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result: Record<string, unknown[]> = {};
+    for (const [name, sql] of Object.entries(CATALOG_QUERIES)) result[name] = (await client.query(sql)).rows;
+    return result;
+  } finally {
+    await client.end();
+  }
+}
+
+describeOnPostgres('docker/schema.sql', () => {
+  let migrated: TestDatabase;
+  let fromFile: TestDatabase;
+
+  beforeAll(async () => {
+    [migrated, fromFile] = await Promise.all([createPostgresDatabase(), createPostgresDatabase()]);
+  });
+  afterAll(async () => {
+    await migrated?.drop();
+    await fromFile?.drop();
+  });
+
+  it('equals what the migrations produce', async () => {
+    const database = await Database.open(loadConfig({ DATABASE_URL: migrated.url }));
+    await database.close();
+    const client = new Client({ connectionString: fromFile.url });
+    await client.connect();
+    await client.query(readFileSync(join(__dirname, '..', 'docker', 'schema.sql'), 'utf8'));
+    await client.end();
+    const [expected, actual] = await Promise.all([describeCatalog(migrated.url!), describeCatalog(fromFile.url!)]);
+    expect(expected.columns.length).toBeGreaterThan(15);
+    expect(actual).toEqual(expected);
+  });
+
+  it('the migrations can be reverted and applied again', async () => {
+    const database = await Database.open(loadConfig({ DATABASE_URL: migrated.url }));
+    try {
+      await database.dataSource.undoLastMigration();
+      expect(await database.dataSource.query(`SELECT to_regclass('public.segments') AS t`)).toEqual([{ t: null }]);
+      await database.dataSource.runMigrations();
+      expect(await database.dataSource.query(`SELECT to_regclass('public.segments')::text AS t`)).toEqual([{ t: 'segments' }]);
+    } finally {
+      await database.close();
+    }
+  });
+});
