@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { usersInRange } from './support/buckets';
+import { CLI_MAIN, ensureBuilt } from './support/built-app';
+import { createPostgresDatabase, isPostgres, TestDatabase } from './support/test-database';
+import { startTestApp, TestApp } from './support/test-app';
+
+const describeOnPostgres = isPostgres() ? describe : describe.skip;
+if (!isPostgres()) console.log('CLI import: PostgreSQL only (the CLI and the app would both open one PGlite directory)');
+
+describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+  let dir: string;
+
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI_MAIN, ...args], {
+      env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  beforeAll(async () => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'segments-import-'));
+    database = await createPostgresDatabase();
+    t = await startTestApp({ database });
+    await t.http.post('/api/v1/segments').send({ slug: 'IMPORT_AUTO', auto_percent: 50 }).expect(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports a plain file, reports bad lines with their numbers, and exits 2 because some were bad', async () => {
+    const ids = Array.from({ length: 2500 }, (_, i) => 10_000 + i);
+    const lines = [...ids.slice(0, 1000).map(String), 'abc', '', '-5', ...ids.slice(1000).map(String), '1.5', `${ids[0]}`];
+    const file = join(dir, 'ids.txt');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const result = cli('import-users', file, '--batch', '700');
+    expect(result.stderr).toContain('line 1001: "abc" is not a user id');
+    expect(result.stderr).toContain('line 1003: "-5" is not a user id');
+    expect(result.stderr).toContain(`line ${lines.length - 1}: "1.5" is not a user id`);
+    expect(result.stdout).toContain(`${ids.length + 1} ids, ${ids.length} newly registered`);
+    expect(result.stdout).toContain('3 bad lines skipped');
+    expect(result.status).toBe(2);
+    const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM users');
+    expect(n).toBe(ids.length);
+    const autoMembers = (await t.sql<{ user_id: string }>(
+      `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = 'IMPORT_AUTO' ORDER BY 1`,
+    )).map((row) => Number(row.user_id));
+    expect(autoMembers).toEqual(usersInRange('IMPORT_AUTO', ids, 0, 5000));
+  });
+
+  it('imports a CSV with a user_id column and exits 0; importing again registers nobody', () => {
+    const file = join(dir, 'ids.csv');
+    writeFileSync(file, 'name;user_id\r\nann;50001\r\nbob;50002\r\n');
+    const first = cli('import-users', file);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('2 ids, 2 newly registered');
+    const again = cli('import-users', file);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('2 ids, 0 newly registered');
+  });
+
+  it('exits 2 with usage for a missing file or an unknown command', () => {
+    expect(cli('import-users', join(dir, 'nope.txt')).status).toBe(2);
+    const unknown = cli('frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('usage: npm run cli');
+  });
+
+  it('expire ends due memberships', async () => {
+    const result = cli('expire');
+    expect(result.stdout).toBe('expired: 0\n');
+    expect(result.status).toBe(0);
+  });
+});
