@@ -1,11 +1,12 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock } from '@app/application';
 import { loadConfig, SqlExecutor } from '@app/infrastructure';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
 import { FakeClock } from './fake-clock';
+import { ResponseCheck } from './response-check';
 import { createTestDatabase, TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   database?: TestDatabase;
   env?: Record<string, string>;
   clock?: FakeClock;
+  /** Further provider overrides, e.g. a log destination the test reads. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** Boots the real app module on a real database, listening on a loopback port. */
@@ -37,24 +40,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database.env,
     ...options.env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] })
+  const builder = Test.createTestingModule({ imports: [ApiModule.forRoot(config)] })
     .overrideProvider(Clock)
-    .useValue(clock)
-    .compile();
+    .useValue(clock);
+  const moduleRef = await (options.override?.(builder) ?? builder).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), { logger: false });
   configureApp(app);
+  const responses = new ResponseCheck(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = await app.getUrl();
   const sql = app.get(SqlExecutor);
   return {
     app,
-    http: request(baseUrl.replace('[::1]', '127.0.0.1')),
+    http: responses.wrap(request(baseUrl.replace('[::1]', '127.0.0.1'))),
     baseUrl,
     clock,
     sql: (text, params) => sql.rows(text, params),
     async close() {
       await app.close();
       await ownDatabase?.drop();
+      responses.assertNoneLeft();
     },
   };
 }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import {
   ApplyUserSegmentChanges,
+  BuildHistoryReport,
   CreateSegment,
   DeleteSegment,
   ExpireMemberships,
@@ -11,15 +12,20 @@ import {
   GetUserSegments,
   ListSegmentMembers,
   ListSegments,
+  OpenReportFile,
   RegisterUsers,
   UpdateSegment,
 } from '@app/application';
 import { AppConfig, PersistenceModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
 import { ApiKeyGuard } from './http/api-key.guard';
+import { rateLimiting } from './http/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
+import { loggingModule } from './logging/logging.module';
+import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
 import { UsersController } from './users/users.controller';
 
@@ -27,10 +33,11 @@ import { UsersController } from './users/users.controller';
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const rateLimit = rateLimiting(config);
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot()],
-      controllers: [SegmentsController, UsersController, HealthController, MetricsController],
+      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), loggingModule(config), ...rateLimit.imports],
+      controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
         CreateSegment,
         GetSegment,
@@ -43,9 +50,13 @@ export class ApiModule {
         GetUserHistory,
         RegisterUsers,
         ExpireMemberships,
+        BuildHistoryReport,
+        OpenReportFile,
         ExpirySweepJob,
         Metrics,
+        DatabasePoolMetrics,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ...rateLimit.guards,
       ],
     };
   }

@@ -1,13 +1,30 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig } from '@app/infrastructure';
+import { ApiKeyGuard } from './http/api-key.guard';
+import { clientErrorHandler } from './http/client-errors';
 import { ErrorFilter } from './http/error.filter';
+import { JsonOnlyFastifyAdapter } from './http/json-only-adapter';
+import { registerSecurityHeaders } from './http/security-headers';
 import { setupSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation.pipe';
+import { echoRequestId, requestIdOf } from './logging/request-id';
 import { Metrics } from './metrics/metrics';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** Longest path parameter routed (Node caps the request line at 16 KiB anyway); longer ones are a 400, not a 414. */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
+  return new JsonOnlyFastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // While closing, a request that still arrives on an open connection is served (with
+    // `Connection: close`) rather than answered with Fastify's own 503, which is not the contract's shape.
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
+    genReqId: requestIdOf,
+  });
 }
 
 /** Everything an app needs besides its module: validation, the error filter, docs and request metrics. */
@@ -18,6 +35,10 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only: a text body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', echoRequestId);
+  registerSecurityHeaders(app);
+  // API keys are checked before the body is read: unknown routes and bad bodies need a key too.
+  fastify.addHook('preParsing', new ApiKeyGuard(app.get(AppConfig)).preParsing);
   fastify.addHook('onResponse', (request, reply, done) => {
       metrics.httpDuration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

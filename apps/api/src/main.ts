@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, ConfigError, loadConfig } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
@@ -42,8 +43,9 @@ async function bootstrap(): Promise<void> {
   const config = readConfig();
   const logger = new Logger('Main');
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
-    logger: config.logLevel === 'silent' ? false : undefined,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
   configureApp(app);
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host });

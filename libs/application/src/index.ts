@@ -10,3 +10,5 @@ export * from './users/get-user-segments';
 export * from './users/get-user-history';
 export * from './users/register-users';
 export * from './memberships/expire-memberships';
+export * from './reports/build-history-report';
+export * from './reports/open-report-file';

@@ -39,6 +39,8 @@ describe('the bucket rule', () => {
     [-1, false],
     [100.01, false],
     [1.234, false],
+    [1e-11, false],
+    [0.004, false],
     [Number.NaN, false],
     ['10', false],
   ])('auto_percent %p valid: %p', (value, valid) => {

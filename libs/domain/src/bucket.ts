@@ -21,11 +21,12 @@ export function isInAutoRange(bucket: number, percent: number): boolean {
   return bucket < bucketsCovered(percent);
 }
 
+/** 0 < p <= 100 with at most 2 decimals; so at least 0.01 (a tiny 1e-11 would be stored as 0.00). */
 export function isValidAutoPercent(value: unknown): value is number {
   return (
     typeof value === 'number' &&
     Number.isFinite(value) &&
-    value > 0 &&
+    value >= 0.01 &&
     value <= 100 &&
     Math.abs(value * 100 - Math.round(value * 100)) < 1e-6
   );

@@ -10,3 +10,4 @@ export * from './change-set';
 export * from './membership';
 export * from './segment';
 export * from './period';
+export * from './history-report';

@@ -1,13 +1,23 @@
 import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, HistoryRepository, MembershipRepository, SegmentRepository, UserRegistry } from '@app/application';
+import {
+  Clock,
+  HistoryReportSource,
+  HistoryRepository,
+  MembershipRepository,
+  ReportStorage,
+  SegmentRepository,
+  UserRegistry,
+} from '@app/application';
 import { AppConfig } from './config/app-config';
 import { Database } from './database/database';
 import { SqlExecutor } from './persistence/sql-executor';
+import { SqlHistoryReportSource } from './persistence/sql-history-report-source';
 import { SqlHistoryRepository } from './persistence/sql-history-repository';
 import { SqlMembershipRepository } from './persistence/sql-membership-repository';
 import { SqlSegmentRepository } from './persistence/sql-segment-repository';
 import { SqlUserRegistry } from './persistence/sql-user-registry';
+import { createReportStorage } from './storage/report-storage.factory';
 import { SystemClock } from './system-clock';
 
 @Injectable()
@@ -32,6 +42,8 @@ export class PersistenceModule {
       { provide: MembershipRepository, useClass: SqlMembershipRepository },
       { provide: HistoryRepository, useClass: SqlHistoryRepository },
       { provide: UserRegistry, useClass: SqlUserRegistry },
+      { provide: HistoryReportSource, useClass: SqlHistoryReportSource },
+      { provide: ReportStorage, useFactory: () => createReportStorage(config) },
       { provide: Clock, useClass: SystemClock },
     ];
     return {

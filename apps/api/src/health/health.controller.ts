@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { SqlExecutor } from '@app/infrastructure';
+import { ApiErrorResponses } from '../http/api-errors.decorator';
 import { errorBody } from '../http/error-mapping';
-import { ErrorResponse } from '../http/error-response';
 
 const PING_TIMEOUT_MS = 2000;
 
 class HealthResponse {
+  @ApiProperty({ enum: ['ok'], example: 'ok' })
   status!: 'ok';
 }
 
@@ -17,16 +18,17 @@ export class HealthController {
 
   @Get('live')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The process is running' })
-  @ApiOkResponse({ type: HealthResponse, schema: { example: { status: 'ok' } } })
+  @ApiOperation({ operationId: 'live', summary: 'The process is running' })
+  @ApiOkResponse({ type: HealthResponse, description: 'Alive' })
+  @ApiErrorResponses(['INTERNAL_ERROR'])
   live(): HealthResponse {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'The database answers' })
-  @ApiOkResponse({ type: HealthResponse, schema: { example: { status: 'ok' } } })
-  @ApiResponse({ status: 503, type: ErrorResponse, description: 'Database unavailable (DATABASE_UNAVAILABLE)' })
+  @ApiOperation({ operationId: 'ready', summary: 'The database answers' })
+  @ApiOkResponse({ type: HealthResponse, description: 'The database answered' })
+  @ApiErrorResponses(['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'])
   async ready(): Promise<HealthResponse> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

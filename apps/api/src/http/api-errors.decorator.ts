@@ -1,22 +1,66 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ALL_ERROR_CODES, ERROR_CODES, ErrorCode } from './error-codes';
+import { errorBody } from './error-mapping';
 import { ErrorResponse } from './error-response';
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (VALIDATION_FAILED, MALFORMED_JSON, ...)',
-  401: 'Missing or wrong API key (UNAUTHORIZED)',
-  404: 'Not found',
-  409: 'Conflict',
-  413: 'Body over 1 MiB (PAYLOAD_TOO_LARGE)',
-  502: 'Report storage failed (REPORT_STORAGE_FAILED)',
-  503: 'Database unavailable (DATABASE_UNAVAILABLE)',
+/** Answers any /api/v1 operation can give, whatever it does. */
+const API_ERRORS: ErrorCode[] = ['UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'];
+
+/** Answers of reading a JSON request body. */
+export const BODY_ERRORS: ErrorCode[] = ['MALFORMED_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },
 };
 
-/** Documents error answers in the one error shape; 401, 500 and 503 apply to every endpoint. */
-export function ApiErrors(...statuses: number[]) {
-  return applyDecorators(
-    ...[...statuses, 401, 503].map((status) =>
-      ApiResponse({ status, description: DESCRIPTIONS[status] ?? 'Error', type: ErrorResponse }),
-    ),
+/** A bare status stands for every code with that status (less precise: prefer codes). */
+function expand(errors: Array<ErrorCode | number>): ErrorCode[] {
+  return errors.flatMap((error) =>
+    typeof error === 'number' ? ALL_ERROR_CODES.filter((code) => ERROR_CODES[code].status === error) : [error],
   );
+}
+
+/**
+ * Documents exactly these error answers: per status, the one error shape narrowed to its codes,
+ * with an example of each code.
+ */
+export function ApiErrorResponses(codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const { status } = ERROR_CODES[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses = [...byStatus].map(([status, statusCodes]) =>
+    ApiResponse({
+      status,
+      description: `${errorBody(status, statusCodes[0], '').error}: ${statusCodes.join(', ')}`,
+      ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
+      content: {
+        'application/json': {
+          schema: {
+            allOf: [
+              { $ref: getSchemaPath(ErrorResponse) },
+              { type: 'object', properties: { statusCode: { enum: [status] }, code: { enum: statusCodes } } },
+            ],
+          },
+          examples: Object.fromEntries(
+            statusCodes.map((code) => {
+              const { message, details } = ERROR_CODES[code] as { message: string; details?: Record<string, unknown> };
+              return [code, { summary: code, value: errorBody(status, code, message, details) }];
+            }),
+          ),
+        },
+      },
+    }),
+  );
+  return applyDecorators(ApiExtraModels(ErrorResponse), ...responses);
+}
+
+/**
+ * Documents the error answers of an /api/v1 operation: the codes given (or every code of a status
+ * given as a number), plus UNAUTHORIZED, RATE_LIMITED, INTERNAL_ERROR and DATABASE_UNAVAILABLE.
+ */
+export function ApiErrors(...errors: Array<ErrorCode | number>) {
+  return ApiErrorResponses([...expand(errors), ...API_ERRORS]);
 }

@@ -1,12 +1,36 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { FastifyRequest } from 'fastify';
+import { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/infrastructure';
 import { errorBody } from './error-mapping';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-/** With API_KEYS set, /api/v1/** needs `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+/** What the key check reads of a request (structural: Nest's Fastify and the root one both fit). */
+export interface KeyedRequest {
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** The key a request carries in `X-API-Key` or `Authorization: Bearer`, if any. */
+export function presentedApiKey(request: Pick<KeyedRequest, 'headers'>): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header;
+  const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** Health, docs and metrics stay open; every other path (the API, unknown routes) needs a key. */
+const OPEN_PATHS = /^\/(health|docs|docs-json|metrics)(\/|\?|$)/;
+
+const unauthorized = () => errorBody(401, 'UNAUTHORIZED', 'a valid API key is required');
+
+/**
+ * With API_KEYS set, /api/** (indeed any path but health, docs and metrics) needs `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+ * `preParsing` is the Fastify hook configureApp installs: it runs after the security headers are set and
+ * before the body is read, so unknown routes, malformed and oversize bodies are 401 too.
+ * `canActivate` is the same check as a Nest guard.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Buffer[];
@@ -15,23 +39,30 @@ export class ApiKeyGuard implements CanActivate {
     this.keys = config.apiKeys.map(digest);
   }
 
+  readonly preParsing = (
+    request: KeyedRequest,
+    reply: { status(code: number): { send(body: unknown): unknown } },
+    _payload: unknown,
+    done: () => void,
+  ): void => {
+    if (this.allows(request)) return done();
+    void reply.status(401).send(unauthorized());
+  };
+
   canActivate(context: ExecutionContext): boolean {
-    if (this.keys.length === 0) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!request.url.startsWith('/api/')) return true;
-    const presented = this.presentedKey(request);
-    // Compare digests in constant time, and against every key, so timing tells nothing.
-    const matches = presented !== undefined && this.keys.map((key) => timingSafeEqual(key, digest(presented))).includes(true);
-    if (!matches) {
-      throw new UnauthorizedException(errorBody(401, 'UNAUTHORIZED', 'a valid API key is required'));
+    if (!this.allows(context.switchToHttp().getRequest<KeyedRequest>())) {
+      throw new UnauthorizedException(unauthorized());
     }
     return true;
   }
 
-  private presentedKey(request: FastifyRequest): string | undefined {
-    const header = request.headers['x-api-key'];
-    if (typeof header === 'string' && header) return header;
-    const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
-    return match?.[1];
+  private allows(request: KeyedRequest): boolean {
+    if (this.keys.length === 0) return true;
+    if (OPEN_PATHS.test(request.url)) return true;
+    const presented = presentedApiKey(request);
+    if (presented === undefined) return false;
+    // Compare digests in constant time, and against every key, so timing tells nothing.
+    const presentedDigest = digest(presented);
+    return this.keys.map((key) => timingSafeEqual(key, presentedDigest)).includes(true);
   }
 }

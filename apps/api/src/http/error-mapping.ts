@@ -1,18 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError } from '@app/domain';
 import { isDatabaseUnavailable } from '@app/infrastructure';
+import { statusOfCode } from './error-codes';
 import { ErrorResponse } from './error-response';
-
-const STATUS_BY_DOMAIN_CODE: Record<string, number> = {
-  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
-  CONFLICTING_CHANGES: HttpStatus.BAD_REQUEST,
-  INVALID_PERIOD: HttpStatus.BAD_REQUEST,
-  INVALID_CURSOR: HttpStatus.BAD_REQUEST,
-  SEGMENT_NOT_FOUND: HttpStatus.NOT_FOUND,
-  REPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
-  SEGMENT_EXISTS: HttpStatus.CONFLICT,
-  REPORT_STORAGE_FAILED: HttpStatus.BAD_GATEWAY,
-};
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -34,10 +24,12 @@ const REASON_BY_STATUS: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -76,7 +68,7 @@ function fromHttpException(exception: HttpException): ErrorResponse {
 /** Maps anything thrown to the contract's error shape; 5xx bodies never carry internals. */
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof DomainError) {
-    const status = STATUS_BY_DOMAIN_CODE[exception.code] ?? HttpStatus.BAD_REQUEST;
+    const status = statusOfCode(exception.code) ?? HttpStatus.BAD_REQUEST;
     return errorBody(status, exception.code, exception.message, exception.details);
   }
   if (exception instanceof HttpException) return fromHttpException(exception);

@@ -1,26 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ALL_ERROR_CODES } from './error-codes';
 
 /** The one error shape of the contract, whatever produced the error. */
 export class ErrorResponse {
-  @ApiProperty({ example: 404 })
+  @ApiProperty({ example: 404, type: 'integer', description: 'The HTTP status, repeated' })
   statusCode!: number;
 
-  @ApiProperty({ example: 'Not Found' })
+  @ApiProperty({ example: 'Not Found', description: 'The HTTP reason phrase' })
   error!: string;
 
   @ApiProperty({
     example: 'SEGMENT_NOT_FOUND',
-    description:
-      'Stable machine-readable constant: VALIDATION_FAILED, MALFORMED_JSON, CONFLICTING_CHANGES, INVALID_PERIOD, ' +
-      'INVALID_CURSOR, UNAUTHORIZED, SEGMENT_NOT_FOUND, REPORT_NOT_FOUND, ROUTE_NOT_FOUND, METHOD_NOT_ALLOWED, ' +
-      'SEGMENT_EXISTS, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, INTERNAL_ERROR, ' +
-      'REPORT_STORAGE_FAILED, DATABASE_UNAVAILABLE',
+    enum: ALL_ERROR_CODES,
+    description: 'Stable machine-readable constant; each operation lists the codes it can answer with',
   })
   code!: string;
 
   @ApiProperty({ example: 'segments not found: AVITO_X' })
   message!: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { slugs: ['AVITO_X'] } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { slugs: ['AVITO_X'] },
+    description: 'Facts about the error, by code: `slugs` for SEGMENT_NOT_FOUND, `errors` (field, messages) for VALIDATION_FAILED, ...',
+  })
   details?: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ export const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
 
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, example: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 100, example: 100 })
   @IsOptional()
   @Transform(toInteger)
   @IsInt({ message: 'limit must be an integer from 1 to 1000' })
@@ -15,7 +15,7 @@ export class PageQuery {
   @Max(1000, { message: 'limit must be an integer from 1 to 1000' })
   limit: number = 100;
 
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
+  @ApiPropertyOptional({ description: 'next_cursor of the previous page', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -1,5 +1,15 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { InvalidInputError, isValidSlug, MAX_USER_ID, parseUserId } from '@app/domain';
+import { InvalidInputError, isValidSlug, MAX_SLUG_LENGTH, MAX_USER_ID, parseUserId, SLUG_PATTERN } from '@app/domain';
+
+/** OpenAPI schemas of the two identifiers, in paths and bodies alike. */
+export const USER_ID_SCHEMA = { type: 'integer' as const, minimum: 1, maximum: MAX_USER_ID, example: 1000 };
+export const SLUG_SCHEMA = {
+  type: 'string' as const,
+  minLength: 1,
+  maxLength: MAX_SLUG_LENGTH,
+  pattern: SLUG_PATTERN.source,
+  example: 'AVITO_VOICE_MESSAGES',
+};
 
 @Injectable()
 export class ParseUserIdPipe implements PipeTransform<string, number> {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { InvalidInputError } from '@app/domain';
+import { requestShapeProblem } from './request-shape';
 
 interface FieldError {
   field: string;
@@ -20,7 +21,10 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
  */
 class RequestValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return metadata.type === 'param' ? Promise.resolve(value) : super.transform(value, metadata);
+    if (metadata.type === 'param') return Promise.resolve(value);
+    const problem = requestShapeProblem(value);
+    if (problem) return Promise.reject(new InvalidInputError(problem));
+    return super.transform(value, metadata);
   }
 }
 

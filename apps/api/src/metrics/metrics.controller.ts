@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../http/api-errors.decorator';
 import { Metrics } from './metrics';
 
 @ApiTags('operations')
@@ -9,9 +10,13 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOperation({ operationId: 'metrics', summary: 'Prometheus metrics' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus text format',
+    content: { 'text/plain': { schema: { type: 'string', example: 'segments_memberships_expired_total 0\n' } } },
+  })
+  @ApiErrorResponses(['INTERNAL_ERROR'])
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -20,6 +20,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly usersAutoAssigned = new Counter({
+    name: 'segments_users_auto_assigned_total',
+    help: 'Auto memberships created, by what created them: registration, segment_created, segment_updated',
+    labelNames: ['trigger'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reportsGenerated = new Counter({
+    name: 'segments_reports_generated_total',
+    help: 'History reports written to report storage',
+    registers: [this.registry],
+  });
+
+  readonly reportStorageFailures = new Counter({
+    name: 'segments_report_storage_failures_total',
+    help: 'Report storage operations that failed (REPORT_STORAGE_FAILED answers)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   CreateSegment,
   DeleteSegment,
@@ -9,10 +9,11 @@ import {
   UpdateSegment,
 } from '@app/application';
 import { InvalidInputError } from '@app/domain';
-import { ApiErrors } from '../http/api-errors.decorator';
+import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { PageQuery } from '../http/pagination.dto';
-import { ParseSlugPipe } from '../http/path-params';
+import { ParseSlugPipe, SLUG_SCHEMA } from '../http/path-params';
+import { Metrics } from '../metrics/metrics';
 import { CreateSegmentDto } from './dto/create-segment.dto';
 import {
   MemberPageResponse,
@@ -21,6 +22,10 @@ import {
   SegmentResponse,
 } from './dto/segment.response';
 import { UpdateSegmentDto } from './dto/update-segment.dto';
+import { SLUG_RULE } from './dto/segment-fields';
+import { CREATE_SEGMENT_EXAMPLES, UPDATE_SEGMENT_EXAMPLES } from './dto/segment.examples';
+
+const SLUG_PARAM = { name: 'slug', description: `Case-sensitive, ${SLUG_RULE}`, schema: SLUG_SCHEMA };
 
 @ApiTags('segments')
 @Controller('api/v1/segments')
@@ -32,25 +37,29 @@ export class SegmentsController {
     private readonly updateSegment: UpdateSegment,
     private readonly deleteSegment: DeleteSegment,
     private readonly listMembers: ListSegmentMembers,
+    private readonly metrics: Metrics,
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a segment; with auto_percent, known users in range join at once' })
-  @ApiCreatedResponse({ type: SegmentResponse })
-  @ApiErrors(400, 409, 413)
+  @ApiOperation({ operationId: 'createSegment', summary: 'Create a segment; with auto_percent, known users in range join at once' })
+  @ApiBody({ type: CreateSegmentDto, examples: CREATE_SEGMENT_EXAMPLES })
+  @ApiCreatedResponse({ type: SegmentResponse, description: 'The new segment, with the users it took at once' })
+  @ApiErrors('VALIDATION_FAILED', 'SEGMENT_EXISTS', ...BODY_ERRORS)
   async create(@Body() dto: CreateSegmentDto): Promise<SegmentResponse> {
     const segment = await this.createSegment.execute({
       slug: dto.slug,
       description: dto.description ?? null,
       autoPercent: dto.auto_percent ?? null,
     });
+    // A new segment's members are all auto members.
+    this.metrics.usersAutoAssigned.inc({ trigger: 'segment_created' }, segment.members);
     return SegmentResponse.from(segment);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List segments ordered by slug (byte order), a page at a time' })
-  @ApiOkResponse({ type: SegmentPageResponse })
-  @ApiErrors(400)
+  @ApiOperation({ operationId: 'listSegments', summary: 'List segments ordered by slug (byte order), a page at a time' })
+  @ApiOkResponse({ type: SegmentPageResponse, description: 'A page of segments; next_cursor is null on the last page' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
   async list(@Query() query: PageQuery): Promise<SegmentPageResponse> {
     const afterSlug = decodeCursor<string>('segments', query.cursor, 'string');
     const page = await this.listSegments.execute({ afterSlug, limit: query.limit });
@@ -62,41 +71,55 @@ export class SegmentsController {
   }
 
   @Get(':slug')
-  @ApiOperation({ summary: 'Get one segment' })
-  @ApiOkResponse({ type: SegmentResponse })
-  @ApiErrors(400, 404)
+  @ApiOperation({ operationId: 'getSegment', summary: 'Get one segment' })
+  @ApiParam(SLUG_PARAM)
+  @ApiOkResponse({ type: SegmentResponse, description: 'The segment' })
+  @ApiErrors('VALIDATION_FAILED', 'SEGMENT_NOT_FOUND')
   async get(@Param('slug', ParseSlugPipe) slug: string): Promise<SegmentResponse> {
     return SegmentResponse.from(await this.getSegment.execute(slug));
   }
 
   @Patch(':slug')
-  @ApiOperation({ summary: 'Change the description or the auto percent' })
-  @ApiOkResponse({ type: SegmentResponse })
-  @ApiErrors(400, 404, 413)
+  @ApiOperation({ operationId: 'updateSegment', summary: 'Change the description or the auto percent' })
+  @ApiParam(SLUG_PARAM)
+  @ApiBody({ type: UpdateSegmentDto, examples: UPDATE_SEGMENT_EXAMPLES })
+  @ApiOkResponse({ type: SegmentResponse, description: 'The segment after the change' })
+  @ApiErrors('VALIDATION_FAILED', 'SEGMENT_NOT_FOUND', ...BODY_ERRORS)
   async update(@Param('slug', ParseSlugPipe) slug: string, @Body() dto: UpdateSegmentDto): Promise<SegmentResponse> {
     if (dto.description === undefined && dto.auto_percent === undefined) {
       throw new InvalidInputError('nothing to change: give description and/or auto_percent');
     }
+    // Auto logic only adds when the percent is set: the growth in members is what it added (manual
+    // changes running at the same moment can blur it, which a metric tolerates).
+    const before = typeof dto.auto_percent === 'number' ? await this.getSegment.execute(slug) : undefined;
     const segment = await this.updateSegment.execute(slug, {
       description: dto.description,
       autoPercent: dto.auto_percent,
     });
+    if (before) {
+      this.metrics.usersAutoAssigned.inc({ trigger: 'segment_updated' }, Math.max(0, segment.members - before.members));
+    }
     return SegmentResponse.from(segment);
   }
 
   @Delete(':slug')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a segment; every member leaves it with a segment_deleted history entry' })
+  @ApiOperation({
+    operationId: 'deleteSegment',
+    summary: 'Delete a segment; every member leaves it with a segment_deleted history entry',
+  })
+  @ApiParam(SLUG_PARAM)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors(400, 404)
+  @ApiErrors('VALIDATION_FAILED', 'SEGMENT_NOT_FOUND')
   async delete(@Param('slug', ParseSlugPipe) slug: string): Promise<void> {
     await this.deleteSegment.execute(slug);
   }
 
   @Get(':slug/members')
-  @ApiOperation({ summary: 'Active members of a segment ordered by user_id, a page at a time' })
-  @ApiOkResponse({ type: MemberPageResponse })
-  @ApiErrors(400, 404)
+  @ApiOperation({ operationId: 'listSegmentMembers', summary: 'Active members of a segment ordered by user_id, a page at a time' })
+  @ApiParam(SLUG_PARAM)
+  @ApiOkResponse({ type: MemberPageResponse, description: 'A page of members; next_cursor is null on the last page' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'SEGMENT_NOT_FOUND')
   async members(@Param('slug', ParseSlugPipe) slug: string, @Query() query: PageQuery): Promise<MemberPageResponse> {
     const afterUserId = decodeCursor<number>('members', query.cursor, 'number');
     const page = await this.listMembers.execute({ slug, afterUserId, limit: query.limit });

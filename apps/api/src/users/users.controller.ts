@@ -1,15 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
 import { parseRfc3339 } from '@app/domain';
-import { ApiErrors } from '../http/api-errors.decorator';
-import { ParseUserIdPipe } from '../http/path-params';
+import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
+import { ParseUserIdPipe, USER_ID_SCHEMA } from '../http/path-params';
+import { Metrics } from '../metrics/metrics';
 import { ChangeSetDto } from './dto/change-set.dto';
 import { HistoryQuery } from './dto/history-query.dto';
 import { RegisterUsersDto } from './dto/register-users.dto';
+import { CHANGE_SET_EXAMPLES, REGISTER_USERS_EXAMPLES } from './dto/user.examples';
 import { HistoryEntryResponse, HistoryResponse, RegistrationResponse, UserSegmentsResponse } from './dto/user.responses';
 
-const USER_ID_PARAM = { name: 'user_id', example: 1000, description: 'Integer from 1 to 9007199254740991' };
+const USER_ID_PARAM = { name: 'user_id', description: 'Integer from 1 to 9007199254740991', schema: USER_ID_SCHEMA };
 
 @ApiTags('users')
 @Controller('api/v1/users')
@@ -19,22 +21,30 @@ export class UsersController {
     private readonly getSegments: GetUserSegments,
     private readonly getHistory: GetUserHistory,
     private readonly registerUsers: RegisterUsers,
+    private readonly metrics: Metrics,
   ) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Register users (idempotent); new users join the auto segments covering them' })
-  @ApiOkResponse({ type: RegistrationResponse })
-  @ApiErrors(400, 413)
+  @ApiOperation({
+    operationId: 'registerUsers',
+    summary: 'Register users (idempotent); new users join the auto segments covering them',
+  })
+  @ApiBody({ type: RegisterUsersDto, examples: REGISTER_USERS_EXAMPLES })
+  @ApiOkResponse({ type: RegistrationResponse, description: 'How many users were new and the auto memberships they got' })
+  @ApiErrors('VALIDATION_FAILED', ...BODY_ERRORS)
   async register(@Body() dto: RegisterUsersDto): Promise<RegistrationResponse> {
-    return RegistrationResponse.from(await this.registerUsers.execute(dto.user_ids));
+    const registration = await this.registerUsers.execute(dto.user_ids);
+    this.metrics.usersAutoAssigned.inc({ trigger: 'registration' }, registration.autoAssigned);
+    return RegistrationResponse.from(registration);
   }
 
   @Patch(':user_id/segments')
-  @ApiOperation({ summary: "Add and remove a user's segments in one atomic change set" })
+  @ApiOperation({ operationId: 'changeUserSegments', summary: "Add and remove a user's segments in one atomic change set" })
   @ApiParam(USER_ID_PARAM)
+  @ApiBody({ type: ChangeSetDto, examples: CHANGE_SET_EXAMPLES })
   @ApiOkResponse({ type: UserSegmentsResponse, description: "The user's active segments after the change" })
-  @ApiErrors(400, 404, 413)
+  @ApiErrors('VALIDATION_FAILED', 'CONFLICTING_CHANGES', 'SEGMENT_NOT_FOUND', ...BODY_ERRORS)
   async change(
     @Param('user_id', ParseUserIdPipe) userId: number,
     @Body() dto: ChangeSetDto,
@@ -43,19 +53,19 @@ export class UsersController {
   }
 
   @Get(':user_id/segments')
-  @ApiOperation({ summary: "The user's active segments, ordered by slug" })
+  @ApiOperation({ operationId: 'getUserSegments', summary: "The user's active segments, ordered by slug" })
   @ApiParam(USER_ID_PARAM)
-  @ApiOkResponse({ type: UserSegmentsResponse })
-  @ApiErrors(400)
+  @ApiOkResponse({ type: UserSegmentsResponse, description: "The user's active segments; [] for an unknown user" })
+  @ApiErrors('VALIDATION_FAILED')
   async segments(@Param('user_id', ParseUserIdPipe) userId: number): Promise<UserSegmentsResponse> {
     return UserSegmentsResponse.from(userId, await this.getSegments.execute(userId));
   }
 
   @Get(':user_id/history')
-  @ApiOperation({ summary: "The user's joins and leaves, oldest first" })
+  @ApiOperation({ operationId: 'getUserHistory', summary: "The user's joins and leaves, oldest first" })
   @ApiParam(USER_ID_PARAM)
-  @ApiOkResponse({ type: HistoryResponse })
-  @ApiErrors(400)
+  @ApiOkResponse({ type: HistoryResponse, description: 'History entries in [from, to), oldest first' })
+  @ApiErrors('VALIDATION_FAILED')
   async history(
     @Param('user_id', ParseUserIdPipe) userId: number,
     @Query() query: HistoryQuery,

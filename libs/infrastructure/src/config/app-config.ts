@@ -20,8 +20,12 @@ export class AppConfig {
   /** Base URL of the Drive API; only tests point it elsewhere. */
   gdriveApiUrl!: string;
   apiKeys!: string[];
+  /** Requests per minute allowed per API key (per client IP without one) on /api/**; 0: no limit. */
+  rateLimitPerMinute!: number;
   expirySweepSeconds!: number;
   logLevel!: string;
+  /** NODE_ENV=development: human-readable logs instead of JSON lines. */
+  logPretty!: boolean;
 }
 
 /** A bad environment variable; its message is the one line printed at start-up. */
@@ -96,7 +100,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .split(',')
       .map((key) => key.trim())
       .filter(Boolean),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    logPretty: text(env, 'NODE_ENV') === 'development',
   });
 }

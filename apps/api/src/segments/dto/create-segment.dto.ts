@@ -1,23 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsAutoPercent, IsSlug, SLUG_RULE } from './segment-fields';
+import { SLUG_SCHEMA } from '../../http/path-params';
+import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, SLUG_RULE } from './segment-fields';
 
 export class CreateSegmentDto {
-  @ApiProperty({ example: 'AVITO_VOICE_MESSAGES', description: SLUG_RULE })
+  @ApiProperty({ ...SLUG_SCHEMA, description: SLUG_RULE })
   @IsSlug()
   slug!: string;
 
-  @ApiPropertyOptional({ example: 'Voice messages experiment', maxLength: 500, nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'Voice messages experiment', maxLength: 500, nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   description?: string | null;
 
-  @ApiPropertyOptional({
-    example: 10,
-    description: 'Percent of users (0 < p <= 100, at most 2 decimals) assigned automatically',
-    nullable: true,
-  })
+  @ApiPropertyOptional({ ...AUTO_PERCENT_SCHEMA, description: 'Percent of users (0 < p <= 100, at most 2 decimals) assigned automatically' })
   @IsOptional()
   @IsAutoPercent()
   auto_percent?: number | null;

@@ -4,6 +4,16 @@ import { IsString, Matches, MaxLength, MinLength, ValidateBy, ValidationOptions 
 
 export const SLUG_RULE = `1-${MAX_SLUG_LENGTH} characters matching ${SLUG_PATTERN.source}`;
 
+/** 0 < p <= 100; "at most 2 decimals" is said in words (multipleOf 0.01 misfires on binary floats). */
+export const AUTO_PERCENT_SCHEMA = {
+  type: 'number' as const,
+  minimum: 0,
+  exclusiveMinimum: true,
+  maximum: 100,
+  nullable: true,
+  example: 10,
+};
+
 export function IsSlug(options: ValidationOptions = {}) {
   const message = `$property must hold ${SLUG_RULE}`;
   return applyDecorators(

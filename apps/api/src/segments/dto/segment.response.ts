@@ -1,17 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Segment, SegmentMember } from '@app/domain';
+import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../http/path-params';
+import { AUTO_PERCENT_SCHEMA } from './segment-fields';
 
 export class SegmentResponse {
-  @ApiProperty({ example: 'AVITO_VOICE_MESSAGES' })
+  @ApiProperty(SLUG_SCHEMA)
   slug!: string;
 
   @ApiProperty({ example: 'Voice messages experiment', nullable: true, type: String })
   description!: string | null;
 
-  @ApiProperty({ example: 10, nullable: true, type: Number })
+  @ApiProperty(AUTO_PERCENT_SCHEMA)
   auto_percent!: number | null;
 
-  @ApiProperty({ example: 1532, description: 'Active (non-expired) memberships' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1532, description: 'Active (non-expired) memberships' })
   members!: number;
 
   @ApiProperty({ example: '2023-08-29T12:00:00.000Z', format: 'date-time' })
@@ -37,7 +39,7 @@ export class SegmentPageResponse {
 }
 
 export class MemberResponse {
-  @ApiProperty({ example: 1000 })
+  @ApiProperty(USER_ID_SCHEMA)
   user_id!: number;
 
   @ApiProperty({ enum: ['manual', 'auto'], example: 'manual' })

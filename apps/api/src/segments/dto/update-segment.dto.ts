@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, ValidateIf } from 'class-validator';
-import { IsAutoPercent } from './segment-fields';
+import { AUTO_PERCENT_SCHEMA, IsAutoPercent } from './segment-fields';
 
 export class UpdateSegmentDto {
   @ApiPropertyOptional({ example: 'Voice messages, second wave', maxLength: 500, nullable: true, type: String })
@@ -10,9 +10,8 @@ export class UpdateSegmentDto {
   description?: string | null;
 
   @ApiPropertyOptional({
+    ...AUTO_PERCENT_SCHEMA,
     example: 20,
-    nullable: true,
-    type: Number,
     description: 'Raise to add newly covered users, lower to remove auto members out of range, null to stop auto joins',
   })
   @ValidateIf((dto: UpdateSegmentDto) => dto.auto_percent !== undefined && dto.auto_percent !== null)

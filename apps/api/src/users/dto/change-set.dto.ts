@@ -1,16 +1,24 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { AddItem, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { SLUG_SCHEMA } from '../../http/path-params';
 import { IsSlug, SLUG_RULE } from '../../segments/dto/segment-fields';
 
 export class AddItemDto {
-  @ApiProperty({ example: 'AVITO_DISCOUNT_30', description: SLUG_RULE })
+  @ApiProperty({ ...SLUG_SCHEMA, example: 'AVITO_DISCOUNT_30', description: SLUG_RULE })
   slug!: string;
 
-  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'A future RFC 3339 time' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2099-01-01T00:00:00Z',
+    description: 'A future RFC 3339 time; not together with ttl',
+  })
   expires_at?: string;
 
-  @ApiPropertyOptional({ example: 'P2D', description: 'ISO 8601 duration, calendar-aware (P1M, PT36H, P1M2DT3H)' })
+  @ApiPropertyOptional({
+    example: 'P2D',
+    description: 'ISO 8601 duration, calendar-aware (P1M, PT36H, P1M2DT3H); not together with expires_at',
+  })
   ttl?: string;
 }
 
@@ -35,11 +43,17 @@ function addItemProblem(item: unknown): string | undefined {
 }
 
 @ApiExtraModels(AddItemDto)
+@ApiSchema({
+  description:
+    'At least one of add and remove, non-empty; a slug in both is CONFLICTING_CHANGES. ' +
+    'Top-level expires_at/ttl apply to plain-slug items of add; an item\'s own value wins. All of it applies or none.',
+})
 export class ChangeSetDto {
   @ApiPropertyOptional({
     description: `Segments to join (at most ${MAX_SLUGS_PER_LIST}): a slug, or an object with its own expiry`,
     type: 'array',
-    items: { oneOf: [{ type: 'string', example: 'AVITO_VOICE_MESSAGES' }, { $ref: getSchemaPath(AddItemDto) }] },
+    maxItems: MAX_SLUGS_PER_LIST,
+    items: { oneOf: [SLUG_SCHEMA, { $ref: getSchemaPath(AddItemDto) }] },
     example: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', ttl: 'P2D' }],
   })
   @IsOptional()
@@ -61,7 +75,9 @@ export class ChangeSetDto {
 
   @ApiPropertyOptional({
     description: `Segments to leave (at most ${MAX_SLUGS_PER_LIST})`,
-    type: [String],
+    type: 'array',
+    maxItems: MAX_SLUGS_PER_LIST,
+    items: SLUG_SCHEMA,
     example: ['AVITO_PERFORMANCE_VAS'],
   })
   @IsOptional()
@@ -70,13 +86,20 @@ export class ChangeSetDto {
   @IsSlug({ each: true })
   remove?: string[];
 
-  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'Expiry for plain-slug items of add' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2099-01-01T00:00:00Z',
+    description: 'Expiry (a future RFC 3339 time) for plain-slug items of add; not together with ttl',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   expires_at?: string;
 
-  @ApiPropertyOptional({ example: 'P1M', description: 'TTL for plain-slug items of add (ISO 8601 duration)' })
+  @ApiPropertyOptional({
+    example: 'P1M',
+    description: 'TTL for plain-slug items of add (ISO 8601 duration); not together with expires_at',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -13,13 +13,13 @@ function IsRfc3339() {
 }
 
 export class HistoryQuery {
-  @ApiPropertyOptional({ example: '2023-08-01T00:00:00Z', description: 'Inclusive lower bound (RFC 3339)' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2023-08-01T00:00:00Z', description: 'Inclusive lower bound (RFC 3339)' })
   @IsOptional()
   @IsString()
   @IsRfc3339()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2023-09-01T00:00:00Z', description: 'Exclusive upper bound (RFC 3339)' })
+  @ApiPropertyOptional({ format: 'date-time', example: '2023-09-01T00:00:00Z', description: 'Exclusive upper bound (RFC 3339)' })
   @IsOptional()
   @IsString()
   @IsRfc3339()

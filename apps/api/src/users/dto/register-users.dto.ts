@@ -1,11 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateBy } from 'class-validator';
 import { isValidUserId, MAX_USER_ID } from '@app/domain';
+import { USER_ID_SCHEMA } from '../../http/path-params';
 
 export const MAX_USERS_PER_REGISTRATION = 10_000;
 
 export class RegisterUsersDto {
-  @ApiProperty({ type: [Number], example: [1000, 1001, 1002], minItems: 1, maxItems: MAX_USERS_PER_REGISTRATION })
+  @ApiProperty({
+    type: 'array',
+    items: USER_ID_SCHEMA,
+    example: [1000, 1001, 1002],
+    minItems: 1,
+    maxItems: MAX_USERS_PER_REGISTRATION,
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_USERS_PER_REGISTRATION)

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryEntry, Membership } from '@app/domain';
 import { Registration } from '@app/application';
+import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../http/path-params';
 
 export class MembershipResponse {
-  @ApiProperty({ example: 'AVITO_VOICE_MESSAGES' })
+  @ApiProperty(SLUG_SCHEMA)
   slug!: string;
 
   @ApiProperty({ enum: ['manual', 'auto'], example: 'manual' })
@@ -26,7 +27,7 @@ export class MembershipResponse {
 }
 
 export class UserSegmentsResponse {
-  @ApiProperty({ example: 1000 })
+  @ApiProperty(USER_ID_SCHEMA)
   user_id!: number;
 
   @ApiProperty({ type: [MembershipResponse] })
@@ -38,10 +39,10 @@ export class UserSegmentsResponse {
 }
 
 export class HistoryEntryResponse {
-  @ApiProperty({ example: 1000 })
+  @ApiProperty(USER_ID_SCHEMA)
   user_id!: number;
 
-  @ApiProperty({ example: 'AVITO_VOICE_MESSAGES' })
+  @ApiProperty({ type: 'string', example: 'AVITO_VOICE_MESSAGES', description: 'The slug as it was then' })
   segment!: string;
 
   @ApiProperty({ enum: ['added', 'removed'], example: 'added' })
@@ -70,10 +71,10 @@ export class HistoryResponse {
 }
 
 export class RegistrationResponse {
-  @ApiProperty({ example: 3, description: 'Users that were not known before' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3, description: 'Users that were not known before' })
   registered!: number;
 
-  @ApiProperty({ example: 1, description: 'Auto memberships the new users received' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Auto memberships the new users received' })
   auto_assigned!: number;
 
   static from(registration: Registration): RegistrationResponse {

@@ -1,0 +1,58 @@
+/**
+ * Every `code` an error answer can carry, with its HTTP status and an example for the docs. The error
+ * filter takes domain codes' statuses from here and the OpenAPI document lists exactly these codes,
+ * so a new code has to be added here before it can reach a client.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: {
+    status: 400,
+    message: 'slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+    details: { errors: [{ field: 'slug', messages: ['slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$'] }] },
+  },
+  MALFORMED_JSON: { status: 400, message: 'the request body is not valid JSON: Unexpected end of JSON input' },
+  BAD_REQUEST: { status: 400, message: 'Request body size did not match Content-Length' },
+  CONFLICTING_CHANGES: {
+    status: 400,
+    message: 'segments both added and removed: AVITO_VOICE_MESSAGES',
+    details: { slugs: ['AVITO_VOICE_MESSAGES'] },
+  },
+  INVALID_PERIOD: { status: 400, message: 'period must be a past or current month as YYYY-MM, got "2023-13"' },
+  INVALID_CURSOR: { status: 400, message: 'cursor is not one this service returned' },
+  UNAUTHORIZED: { status: 401, message: 'a valid API key is required' },
+  FORBIDDEN: { status: 403, message: 'Forbidden' },
+  SEGMENT_NOT_FOUND: {
+    status: 404,
+    message: 'segments not found: AVITO_X',
+    details: { slugs: ['AVITO_X'] },
+  },
+  REPORT_NOT_FOUND: {
+    status: 404,
+    message: 'report not found: history-2023-08.csv',
+    details: { name: 'history-2023-08.csv' },
+  },
+  ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method Not Allowed' },
+  NOT_ACCEPTABLE: { status: 406, message: 'Not Acceptable' },
+  REQUEST_TIMEOUT: { status: 408, message: 'the request did not arrive in time' },
+  SEGMENT_EXISTS: {
+    status: 409,
+    message: 'segment already exists: AVITO_VOICE_MESSAGES',
+    details: { slug: 'AVITO_VOICE_MESSAGES' },
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is larger than 1 MiB' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send the request body as application/json' },
+  RATE_LIMITED: { status: 429, message: 'rate limit of 600 requests per minute exceeded; retry later' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'the request line and headers exceed 16 KiB' },
+  INTERNAL_ERROR: { status: 500, message: 'internal error' },
+  REPORT_STORAGE_FAILED: { status: 502, message: 'report storage failed; retry later' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'the database is unavailable; retry later' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'Service Unavailable' },
+} satisfies Record<string, { status: number; message: string; details?: Record<string, unknown> }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ALL_ERROR_CODES = Object.keys(ERROR_CODES) as ErrorCode[];
+
+export function statusOfCode(code: string): number | undefined {
+  return (ERROR_CODES as Record<string, { status: number }>)[code]?.status;
+}

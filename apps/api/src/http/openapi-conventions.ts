@@ -1,0 +1,45 @@
+import { OpenAPIObject } from '@nestjs/swagger';
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/**
+ * What holds for every operation and is not said by a decorator: the request id header in and out,
+ * and no API key for health, docs and metrics (the API-key guard's open paths).
+ */
+export function applyOpenApiConventions(document: OpenAPIObject): OpenAPIObject {
+  document.components = {
+    ...document.components,
+    parameters: {
+      ...document.components?.parameters,
+      RequestId: {
+        name: REQUEST_ID_HEADER,
+        in: 'header',
+        required: false,
+        description: 'Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed.',
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', example: 'f3b7c2de-6a9b-4c41-9d2e-1c5a7b8e9f01' },
+      },
+    },
+    headers: {
+      ...document.components?.headers,
+      RequestId: {
+        description: 'The request id: the one the client sent, or a generated UUID',
+        schema: { type: 'string', example: 'f3b7c2de-6a9b-4c41-9d2e-1c5a7b8e9f01' },
+      },
+    },
+  };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/RequestId' }];
+      for (const response of Object.values(operation.responses)) {
+        if (!response || '$ref' in response) continue;
+        response.headers = { [REQUEST_ID_HEADER]: { $ref: '#/components/headers/RequestId' }, ...response.headers };
+      }
+      if (!path.startsWith('/api/')) operation.security = [];
+    }
+  }
+  return document;
+}

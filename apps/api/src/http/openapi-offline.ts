@@ -1,0 +1,28 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { OpenAPIObject } from '@nestjs/swagger';
+import { loadConfig } from '@app/infrastructure';
+import { ApiModule } from '../api.module';
+import { buildOpenApiDocument } from './swagger';
+
+/**
+ * The document the service serves at /docs-json, built without a database: in preview mode Nest
+ * reads the modules' metadata but instantiates no provider, so nothing connects anywhere.
+ */
+export async function buildOpenApiDocumentOffline(): Promise<OpenAPIObject> {
+  const app = await NestFactory.create(ApiModule.forRoot(loadConfig({})), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    return buildOpenApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The committed form of docs/openapi.json. */
+export function serializeOpenApi(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

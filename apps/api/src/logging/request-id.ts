@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** What a client may choose as its request id: short, and safe to put in a log line or a header. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Fastify's `genReqId`: the client's `X-Request-Id` when sane, else a new UUID. */
+export function requestIdOf(request: IncomingMessage): string {
+  const sent = request.headers[REQUEST_ID_HEADER];
+  return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
+}
+
+/**
+ * An `onRequest` hook: every answer, errors included, carries the request id. (Typed by shape: Nest
+ * ships its own copy of fastify, whose types differ from the root one's in name only.)
+ */
+export function echoRequestId(
+  request: { id: string },
+  reply: { header(name: string, value: string): unknown },
+  done: () => void,
+): void {
+  void reply.header(REQUEST_ID_HEADER, request.id);
+  done();
+}

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: the service under HTTP load against what PostgreSQL itself does with the same SQL.
+ *
+ *   npm run bench -- [--users 100000] [--seconds 10] [--connections 32] [--no-build] [--bulk] [--keep-db]
+ *
+ * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
+ * own database. Results: one table on stdout, the same as JSON under bench/results/. docs/performance.md
+ * explains the figures.
+ */
+const { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
+const { cpus, tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { createDatabase, dropDatabase, seed, SEGMENTS } = require('./lib/database');
+const { ensureWrk, runWrk, runAutocannon } = require('./lib/http-load');
+const { captureStatements, readScript, writeScript, runPgbench } = require('./lib/pgbench');
+const { run, sampleRss, startService } = require('./lib/processes');
+const { runBulk } = require('./lib/bulk');
+const { printTable } = require('./lib/report-table');
+
+const ROOT = resolve(__dirname, '..');
+const TARGETS = { readRatio: 0.6, readP99Ms: 10, writeRatio: 0.4, rssMb: 250 };
+
+function parseArgs(argv) {
+  const options = { users: 100_000, seconds: 10, connections: 32, build: true, bulk: false, keepDb: false, warmup: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined || !/^\d+$/.test(next)) throw new Error(`${arg} needs a positive integer`);
+      return Number(next);
+    };
+    if (arg === '--users') options.users = value();
+    else if (arg === '--seconds') options.seconds = value();
+    else if (arg === '--connections') options.connections = value();
+    else if (arg === '--warmup') options.warmup = value();
+    else if (arg === '--no-build') options.build = false;
+    else if (arg === '--bulk') options.bulk = true;
+    else if (arg === '--keep-db') options.keepDb = true;
+    else if (arg === '--help' || arg === '-h') {
+      console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 11).join('\n'));
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg} (see --help)`);
+  }
+  if (options.users < 10) throw new Error('--users must be at least 10');
+  return options;
+}
+
+const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const resultsDir = join(ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const workDir = mkdtempSync(join(tmpdir(), 'segments-bench-'));
+  const logFile = join(resultsDir, `${stamp}.service.log`);
+  const threads = Math.max(1, Math.min(2, cpus().length));
+
+  if (options.build) {
+    log('npm run build');
+    await run('npm', ['run', 'build'], { cwd: ROOT, inherit: true });
+  }
+  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('dist/ is missing: run without --no-build');
+
+  const database = await createDatabase(serverUrl);
+  log(`database ${database.name}`);
+  const serviceEnv = { DATABASE_URL: database.url, EXPIRY_SWEEP_SECONDS: '86400' };
+  let service;
+  const stopAll = async () => {
+    await service?.stop();
+    if (!options.keepDb) await dropDatabase(serverUrl, database.name).catch(() => undefined);
+  };
+  process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    options: { ...options, pool_size: process.env.DATABASE_POOL_SIZE ?? 'default', web_concurrency: process.env.WEB_CONCURRENCY ?? 'unset' },
+    targets: TARGETS,
+  };
+  try {
+    log('migrations: starting the service once on the new database');
+    service = await startService({ root: ROOT, env: serviceEnv, logFile });
+    await service.stop();
+
+    let started = Date.now();
+    result.seed = await seed(database.url, options.users);
+    result.seed.seconds = (Date.now() - started) / 1000;
+    log(`seeded ${result.seed.users} users, ${result.seed.memberships} memberships in ${result.seed.seconds} s`);
+
+    const captured = await captureStatements(ROOT, database.url, {
+      userId: Math.ceil(options.users / 2) + 1,
+      addSegment: 2,
+      removeSegment: 7,
+    });
+
+    service = await startService({ root: ROOT, env: serviceEnv, logFile });
+    log(`service pid ${service.pid} at ${service.baseUrl}`);
+    const useWrk = await ensureWrk();
+    const load = useWrk ? runWrk : runAutocannon;
+    if (!useWrk) log('wrk is not available: using autocannon');
+    const loadOptions = { baseUrl: service.baseUrl, users: options.users, segments: SEGMENTS, connections: options.connections, threads, workDir };
+    const pgOptions = { databaseUrl: database.url, workDir, connections: options.connections, threads, seconds: options.seconds };
+
+    const rss = sampleRss(service.pid);
+    if (options.warmup > 0) {
+      log(`warm-up ${options.warmup} s`);
+      await load({ ...loadOptions, kind: 'read', seconds: options.warmup });
+      await load({ ...loadOptions, kind: 'write', seconds: Math.max(1, Math.round(options.warmup / 2)) });
+    }
+    log(`read: ${options.seconds} s at ${options.connections} connections`);
+    const read = await load({ ...loadOptions, kind: 'read', seconds: options.seconds });
+    const readRss = rss.stop();
+    log('read: pgbench');
+    const pgRead = await runPgbench({ ...pgOptions, name: 'read', script: readScript(captured, options.users) });
+
+    const writeRssSampler = sampleRss(service.pid);
+    log(`write: ${options.seconds} s at ${options.connections} connections`);
+    const write = await load({ ...loadOptions, kind: 'write', seconds: options.seconds });
+    const writeRss = writeRssSampler.stop();
+    log('write: pgbench');
+    const pgWrite = await runPgbench({ ...pgOptions, name: 'write', script: writeScript(captured, options.users, SEGMENTS) });
+
+    const ratio = (service, limit) => Math.round((service.rate / limit.rate) * 100) / 100;
+    result.read = { service: read, pgbench: pgRead, ratio: ratio(read, pgRead) };
+    result.write = { service: write, pgbench: pgWrite, ratio: ratio(write, pgWrite) };
+    result.peak_rss_mb = Math.max(readRss, writeRss);
+
+    if (options.bulk) {
+      result.bulk = await runBulk({ root: ROOT, service, database, serviceEnv, workDir, log });
+    } else {
+      result.bulk = { skipped: 'bulk figures run with --bulk' };
+    }
+    await service.stop();
+  } finally {
+    await stopAll();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const file = join(resultsDir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  printTable(result);
+  console.log(`\nresults: ${file}`);
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.stack ?? error}`);
+  process.exit(1);
+});

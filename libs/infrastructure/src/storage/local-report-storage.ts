@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ReportFile, ReportStorage, StoredReport } from '@app/application';
+import { isHistoryReportName, ReportStorageError } from '@app/domain';
+
+// File system codes only: messages carry paths, which answers must not show.
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown error';
+
+/** Reports as files under `directory`, linked as `filesUrl/<name>` (served by the reports controller). */
+export class LocalReportStorage implements ReportStorage {
+  constructor(
+    private readonly directory: string,
+    private readonly filesUrl: string,
+  ) {}
+
+  async save(name: string, csv: Readable): Promise<StoredReport> {
+    if (!isHistoryReportName(name)) throw new Error(`not a report name: ${name}`);
+    // A hidden temporary name that no report name matches, renamed over the report once complete.
+    const temporary = join(this.directory, `.${name}.${randomUUID()}.tmp`);
+    await this.storageStep('create the reports directory', () => mkdir(this.directory, { recursive: true }));
+    const file = createWriteStream(temporary, { flags: 'wx', flush: true });
+    let fileError: Error | undefined;
+    file.on('error', (error) => (fileError = error));
+    try {
+      await pipeline(csv, file);
+      await this.storageStep('replace the report', () => rename(temporary, join(this.directory, name)));
+    } catch (error) {
+      await rm(temporary, { force: true });
+      if (error === fileError) throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
+      throw error;
+    }
+    return { url: `${this.filesUrl}/${name}` };
+  }
+
+  async open(name: string): Promise<ReportFile | undefined> {
+    if (!isHistoryReportName(name)) return undefined;
+    const handle = await open(join(this.directory, name), 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw new ReportStorageError(`cannot read the report (${errorCode(error)})`);
+    });
+    if (!handle) return undefined;
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) {
+        await handle.close();
+        return undefined;
+      }
+      return { size: stats.size, content: handle.createReadStream() };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  private async storageStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      throw new ReportStorageError(`cannot ${what} (${errorCode(error)})`);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { ReportStorage } from '@app/application';
+import { AppConfig } from '../config/app-config';
+import { GoogleDriveReportStorage } from './google-drive/google-drive-report-storage';
+import { LocalReportStorage } from './local-report-storage';
+
+/** Where the API serves local report files (ReportsController). */
+export const LOCAL_REPORT_FILES_PATH = '/api/v1/reports/files';
+
+/** REPORT_STORAGE picks the adapter: files under DATA_DIR/reports (default) or Google Drive. */
+export function createReportStorage(config: AppConfig): ReportStorage {
+  if (config.reportStorage === 'gdrive') {
+    return new GoogleDriveReportStorage({
+      keyFile: config.googleCredentialsFile!,
+      folderId: config.gdriveFolderId,
+      apiUrl: config.gdriveApiUrl,
+    });
+  }
+  return new LocalReportStorage(join(config.dataDir, 'reports'), `${config.publicBaseUrl}${LOCAL_REPORT_FILES_PATH}`);
+}

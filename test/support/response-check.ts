@@ -1,0 +1,68 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Response } from 'supertest';
+import { OpenApiContract } from './openapi-contract';
+
+let contract: OpenApiContract | undefined;
+
+interface Violation {
+  requestId: string;
+  problem: string;
+}
+
+/**
+ * Every response the app sends in a test is checked against docs/openapi.json as it leaves the
+ * server, whoever asked (supertest, fetch, a browser). A supertest request fails on its own response's
+ * violations; any other client's are reported when the app closes.
+ */
+export class ResponseCheck {
+  private pending: Violation[] = [];
+
+  constructor(app: NestFastifyApplication) {
+    contract ??= OpenApiContract.fromFile();
+    const checker = contract;
+    app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
+      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload == null ? '' : undefined;
+      const contentType = reply.getHeader('content-type');
+      const problems = checker.problems({
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        contentType: contentType === undefined ? undefined : String(contentType),
+        body,
+      });
+      this.pending.push(...problems.map((problem) => ({ requestId: String(request.id), problem })));
+      return payload;
+    });
+  }
+
+  /** A supertest assertion: throws the violations of this response's request. */
+  readonly expectDocumented = (response: Response): void => {
+    const requestId = response.headers['x-request-id'] as string | undefined;
+    const mine = this.pending.filter((violation) => requestId === undefined || violation.requestId === requestId);
+    this.pending = this.pending.filter((violation) => !mine.includes(violation));
+    if (mine.length > 0) throw new Error(`response does not match docs/openapi.json:\n${mine.map((v) => v.problem).join('\n')}`);
+  };
+
+  /** Throws the violations no supertest request has claimed. */
+  assertNoneLeft(): void {
+    const left = this.pending;
+    this.pending = [];
+    if (left.length > 0) throw new Error(`responses did not match docs/openapi.json:\n${left.map((v) => v.problem).join('\n')}`);
+  }
+
+  /** The agent with the check added to every request it makes. */
+  wrap<T extends object>(agent: T): T {
+    return new Proxy(agent, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const test = (value as (...a: unknown[]) => unknown).apply(target, args) as { expect?: unknown };
+          return typeof test?.expect === 'function'
+            ? (test.expect as (check: (response: Response) => void) => unknown).call(test, this.expectDocumented)
+            : test;
+        };
+      },
+    });
+  }
+}
