@@ -25,10 +25,11 @@ dev: install ## Start with reload on change
 lint: install ## Type-check and enforce the layer dependency rule
 	npm run lint
 
-test: install ## Lint, check Docker compose, and run every test (unit; e2e on PostgreSQL and on PGlite)
+test: install ## Lint (types, layers, OpenAPI), check Docker compose, run every test (unit; e2e on PostgreSQL and PGlite)
 	@bash scripts/ensure-postgres.sh
 	@bash scripts/ensure-test-tools.sh
 	npm run lint
+	npm run openapi:lint
 	@bash scripts/check-compose.sh
 	npm run build
 	npm test

@@ -149,6 +149,36 @@ describe('history reports (local storage)', () => {
     expect(readdirSync(join(dataDir, 'reports')).filter((name) => !name.startsWith('history-'))).toEqual([]);
   });
 
+  it('orders entries by time, then user id as a number, then segment in byte order, whatever order they were written in', async () => {
+    const written: Array<[number, string, string, string]> = [
+      [20, 'b_seg', 'added', '2022-02-10T10:00:00.700Z'],
+      [1, 'A', 'removed', '2022-02-10T10:00:00.900Z'],
+      [3, 'a_seg', 'added', '2022-02-10T10:00:00.100Z'],
+      [3, 'Z_seg', 'removed', '2022-02-10T10:00:00.100Z'],
+      [100, 'A', 'added', '2022-02-10T09:59:59.999Z'],
+      [20, 'a_seg', 'added', '2022-02-10T10:00:00.700Z'],
+    ];
+    for (const [userId, segment, operation, time] of written) {
+      await t.sql(`INSERT INTO membership_history (user_id, segment, operation, reason, at) VALUES ($1, $2, $3, 'manual', $4)`, [
+        userId,
+        segment,
+        operation,
+        time,
+      ]);
+    }
+    const response = await report({ period: '2022-02', lang: 'en' }).expect(200);
+    expect((await download(response.body.url)).body.toString()).toBe(
+      csv([
+        '100;A;added;2022-02-10 09:59:59',
+        '3;Z_seg;removed;2022-02-10 10:00:00',
+        '3;a_seg;added;2022-02-10 10:00:00',
+        '20;a_seg;added;2022-02-10 10:00:00',
+        '20;b_seg;added;2022-02-10 10:00:00',
+        '1;A;removed;2022-02-10 10:00:00',
+      ]),
+    );
+  });
+
   it('streams a report of many rows whole and in order', async () => {
     const rows = 12_345;
     await t.sql(

@@ -112,14 +112,22 @@ async function waitForHttp(url, { timeoutMs = 60_000, child } = {}) {
   }
 }
 
+/** The node arguments of `npm run start:prod` (e.g. a heap limit, then dist/apps/api/src/main.js). */
+function startProdArgs(root) {
+  const script = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).scripts?.['start:prod'] ?? '';
+  const [command, ...args] = script.trim().split(/\s+/);
+  if (command !== 'node' || args.length === 0) throw new Error(`start:prod is not "node <args>": ${script}`);
+  return args;
+}
+
 /**
- * Starts the built service (`node dist/apps/api/src/main.js`, what `npm run start:prod` runs) with `env`,
- * output to `logFile`, and waits until it is ready.
+ * Starts the built service the way `npm run start:prod` does (node itself, not npm, so that the pid is
+ * the service's) with `env`, output to `logFile`, and waits until it is ready.
  */
 async function startService({ root, env, logFile }) {
   const port = await freePort();
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
+  const child = spawn(process.execPath, startProdArgs(root), {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', out, out],

@@ -12,7 +12,7 @@ import { SeededRandom, seedFromEnv } from './support/seeded-random';
  * Afterwards the memberships are exactly the replay of the history ledger.
  */
 const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) console.log('reliability/concurrency: skipped on PGlite (one connection, no true concurrency)');
+if (!isPostgres()) process.stderr.write('reliability/concurrency: skipped on PGlite (one connection, no true concurrency)\n');
 
 const OPERATIONS = 1500;
 const WORKERS = 16;

@@ -9,6 +9,13 @@ interface Violation {
   problem: string;
 }
 
+/** The body as text; undefined for a stream, which is not read here. */
+function payloadText(payload: unknown): string | undefined {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return payload == null ? '' : undefined;
+}
+
 /**
  * Every response the app sends in a test is checked against docs/openapi.json as it leaves the
  * server, whoever asked (supertest, fetch, a browser). A supertest request fails on its own response's
@@ -21,15 +28,21 @@ export class ResponseCheck {
     contract ??= OpenApiContract.fromFile();
     const checker = contract;
     app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
-      const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload == null ? '' : undefined;
+      const body = payloadText(payload);
       const contentType = reply.getHeader('content-type');
-      const problems = checker.problems({
-        method: request.method,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        contentType: contentType === undefined ? undefined : String(contentType),
-        body,
-      });
+      let problems: string[];
+      try {
+        problems = checker.problems({
+          method: request.method,
+          route: request.routeOptions.url,
+          status: reply.statusCode,
+          contentType: contentType === undefined ? undefined : String(contentType),
+          body,
+        });
+      } catch (error) {
+        // Thrown here, it would turn the answer into a 500: report it as a violation instead.
+        problems = [`checking ${request.method} ${request.url} failed: ${(error as Error).stack}`];
+      }
       this.pending.push(...problems.map((problem) => ({ requestId: String(request.id), problem })));
       return payload;
     });

@@ -2,6 +2,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { AppConfig } from '@app/infrastructure';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { clientErrorHandler } from './http/client-errors';
+import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
 import { ErrorFilter } from './http/error.filter';
 import { JsonOnlyFastifyAdapter } from './http/json-only-adapter';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -39,6 +40,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   registerSecurityHeaders(app);
   // API keys are checked before the body is read: unknown routes and bad bodies need a key too.
   fastify.addHook('preParsing', new ApiKeyGuard(app.get(AppConfig)).preParsing);
+  closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
       metrics.httpDuration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

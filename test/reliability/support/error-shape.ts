@@ -2,10 +2,15 @@ import { RawResponse } from './raw-http';
 
 const KEYS = new Set(['statusCode', 'error', 'code', 'message', 'details']);
 
-/** Why `response` is not a 4xx in the contract's one error shape, or undefined when it is. */
-export function errorShapeProblem(response: RawResponse): string | undefined {
+const isClientError = (status: number) => status >= 400 && status <= 499;
+
+/** Why `response` is not an error (a 4xx unless told) in the contract's one error shape, or undefined. */
+export function errorShapeProblem(
+  response: Pick<RawResponse, 'status' | 'headers' | 'json'>,
+  statusAllowed: (status: number) => boolean = isClientError,
+): string | undefined {
   const { status, json } = response;
-  if (status < 400 || status > 499) return `status ${status}, expected a 4xx`;
+  if (!statusAllowed(status)) return `status ${status} is not an expected error status`;
   if (!String(response.headers['content-type'] ?? '').startsWith('application/json')) {
     return `content-type ${String(response.headers['content-type'])}`;
   }

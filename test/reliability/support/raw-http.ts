@@ -6,6 +6,10 @@ export interface RawRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Fail when the answer takes longer (default 30 s). */
+  timeoutMs?: number;
+  /** Send on a kept-alive connection (HTTP/1.1 keep-alive, as browsers and proxies do). */
+  keepAlive?: boolean;
 }
 
 export interface RawResponse {
@@ -18,6 +22,7 @@ export interface RawResponse {
 
 /** A new connection per request: an answer that closes its connection never breaks the next request. */
 const agent = new Agent({ keepAlive: false });
+const keepAliveAgent = new Agent({ keepAlive: true });
 
 /** One HTTP request with full control over path, headers and body bytes (supertest would fix them up). */
 export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawResponse> {
@@ -26,13 +31,13 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
     const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body);
     const outgoing = httpRequest(
       {
-        agent,
+        agent: req.keepAlive ? keepAliveAgent : agent,
         host: url.hostname === 'localhost' || url.hostname === '[::1]' ? '127.0.0.1' : url.hostname,
         port: url.port,
         method: req.method,
         path: req.path,
         headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...req.headers },
-        timeout: 30_000,
+        timeout: req.timeoutMs ?? 30_000,
       },
       (incoming) => {
         const chunks: Buffer[] = [];
@@ -50,7 +55,9 @@ export function rawRequest(baseUrl: string, req: RawRequest): Promise<RawRespons
         });
       },
     );
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within 30 s: ${req.method} ${req.path}`)));
+    outgoing.on('timeout', () =>
+      outgoing.destroy(new Error(`no answer within ${req.timeoutMs ?? 30_000} ms: ${req.method} ${req.path}`)),
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });

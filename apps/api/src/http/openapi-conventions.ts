@@ -18,7 +18,8 @@ export function applyOpenApiConventions(document: OpenAPIObject): OpenAPIObject 
         in: 'header',
         required: false,
         description: 'Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed.',
-        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', example: 'f3b7c2de-6a9b-4c41-9d2e-1c5a7b8e9f01' },
+        // No example: Swagger UI would prefill it, and every try would share one id.
+        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
       },
     },
     headers: {

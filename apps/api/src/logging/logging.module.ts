@@ -14,7 +14,6 @@ const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
-  'res.headers["set-cookie"]',
 ];
 
 /** Middleware sees `url` relative to its mount point; `originalUrl` is the request's. */

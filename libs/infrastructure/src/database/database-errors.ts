@@ -10,7 +10,9 @@ const UNAVAILABLE_MESSAGES = [
 
 /** True when the error says the database cannot be reached, as opposed to a bad query. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Not `instanceof Error`: Node's own socket errors (ECONNREFUSED) come from another realm under a VM
+  // sandbox such as jest's, and would not be recognised.
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return false;
   const { code } = error as { code?: unknown };
   if (typeof code === 'string') {
     if (UNAVAILABLE_NODE_CODES.has(code)) return true;
@@ -19,5 +21,5 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   const cause = (error as { driverError?: unknown; cause?: unknown }).driverError ?? (error as { cause?: unknown }).cause;
   if (cause && cause !== error && isDatabaseUnavailable(cause)) return true;
-  return UNAVAILABLE_MESSAGES.some((text) => error.message.includes(text));
+  return UNAVAILABLE_MESSAGES.some((text) => (error as Error).message.includes(text));
 }

@@ -22,6 +22,8 @@ export async function pgCopyOut<T>(
     return { rows: stream.rowCount, result };
   } catch (error) {
     failure = error as Error;
+    // The COPY torn down here reports "Connection terminated" later; unheard, that error would crash the process.
+    stream.on('error', () => undefined);
     stream.destroy();
     throw error;
   } finally {

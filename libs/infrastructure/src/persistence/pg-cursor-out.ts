@@ -25,6 +25,10 @@ export async function pgCursorOut<T>(
     }
   }
   let broken: Error | undefined;
+  // Lent out, the client has no pool listener: a connection that dies between two FETCHes would emit an
+  // unheard 'error' and kill the process.
+  const onConnectionError = (error: Error) => (broken = error);
+  client.on('error', onConnectionError);
   try {
     await client.query('BEGIN READ ONLY');
     await client.query(`DECLARE report NO SCROLL CURSOR FOR ${select}`);
@@ -39,6 +43,7 @@ export async function pgCursorOut<T>(
     });
     throw error;
   } finally {
+    client.removeListener('error', onConnectionError);
     client.release(broken);
   }
 }

@@ -70,6 +70,10 @@ export class SqlExecutor implements SqlRunner {
   private async transactionOnce<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
     let broken: Error | undefined;
+    // The pool stops listening to a client it lends out. If the server ends the connection between two
+    // statements (a restart, a failover), the client emits 'error': unheard, that kills the process.
+    const onConnectionError = (error: Error) => (broken = error);
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const result = await work({
@@ -85,6 +89,7 @@ export class SqlExecutor implements SqlRunner {
       }
       throw error;
     } finally {
+      client.removeListener('error', onConnectionError);
       client.release(broken);
     }
   }

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ChangeSetPlan, Membership, SegmentNotFoundError, slugsOf } from '@app/domain';
+import { ChangeSetPlan, Membership, SegmentNotFoundError } from '@app/domain';
 import { MembershipRepository } from '@app/application';
-import {
-  activeSql,
-  expireMatchingSql,
-  JOIN_USERS_TO_AUTO_SEGMENTS,
-  LOCK_AUTO_ASSIGNMENT_SHARED,
-} from './membership-sql';
+import { activeSql, JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
 import { prepared, SqlExecutor, SqlRunner } from './sql-executor';
@@ -53,58 +48,97 @@ const EXPIRE_DUE_BATCH = `
   )
   SELECT count(*)::int AS count FROM recorded`;
 
-const REMOVE_MANUALLY = prepared(
-  'remove_manually',
-  `WITH gone AS (
-    DELETE FROM memberships m
-    WHERE m.user_id = $1 AND m.segment_id = ANY($2::bigint[])
-    RETURNING m.segment_id
-  )
-  INSERT INTO membership_history (user_id, segment, operation, reason, at)
-  SELECT $1, s.slug, 'removed', 'manual', $3
-  FROM gone g JOIN segments s ON s.id = g.segment_id
-  ORDER BY s.slug`,
+/**
+ * Registers user $1 (known since $2) if new, and either way holds the user's row lock until the
+ * transaction ends (ON CONFLICT DO UPDATE locks the row even when its WHERE skips the update), so
+ * change sets for one user apply one after another. Returns a row only when the user is new.
+ */
+const REGISTER_AND_LOCK_USER = prepared(
+  'register_and_lock_user',
+  `INSERT INTO users AS u (user_id, known_since) VALUES ($1, $2)
+  ON CONFLICT (user_id) DO UPDATE SET known_since = u.known_since WHERE false
+  RETURNING 1`,
 );
 
-/** Adding a held segment only resets its expiry (and makes it manual); only new joins are recorded. */
-const ADD_MANUALLY = prepared(
-  'add_manually',
+/**
+ * The whole change set for user $1 in one statement, run once the user's row lock is held (so its
+ * snapshot sees every earlier change set of this user): add the slugs $2 with expiries $3, remove
+ * the slugs $4, at time $5.
+ *
+ * - Key-share locks the named segments, so none is deleted under the change set. If any slug names
+ *   no segment, nothing changes and the answer is one `missing` row per such slug.
+ * - A named membership that has expired is recorded as removed (`ttl`) at its own expiry; adding
+ *   it again is a new join. Removing a held one records a manual removal. Adding one not held is a
+ *   join; adding a held one only sets its expiry (and makes it manual), with no history.
+ * - History rows get their ids in the order: expiries by time, removals by slug, joins by slug.
+ * - Answers the user's active memberships after the change.
+ *
+ * A concurrent sweep or auto-assignment may end or create a named membership after this snapshot:
+ * the upsert and the RETURNING of what was actually deleted or inserted keep history exact then.
+ */
+const APPLY_CHANGE_SET = prepared(
+  'apply_change_set',
   `WITH wanted AS (
-    SELECT * FROM unnest($2::bigint[], $3::timestamptz[]) AS w(segment_id, expires_at)
+    SELECT a.slug, true AS adding, a.expires_at
+    FROM unnest($2::text[], $3::timestamptz[]) AS a(slug, expires_at)
+    UNION ALL
+    SELECT r.slug, false, NULL::timestamptz FROM unnest($4::text[]) AS r(slug)
+  ), locked AS (
+    SELECT s.id, s.slug FROM segments s
+    WHERE s.slug IN (SELECT slug FROM wanted)
+    ORDER BY s.id
+    FOR KEY SHARE
+  ), missing AS (
+    SELECT w.slug FROM wanted w WHERE w.slug NOT IN (SELECT slug FROM locked)
+  ), target AS (
+    SELECT l.id AS segment_id, l.slug, w.adding, w.expires_at,
+           m.expires_at AS held_expires_at, coalesce(m.expires_at <= $5, false) AS held_expired
+    FROM wanted w
+    JOIN locked l ON l.slug = w.slug
+    LEFT JOIN memberships m ON m.user_id = $1 AND m.segment_id = l.id
+    WHERE NOT EXISTS (SELECT 1 FROM missing)
+  ), removed AS (
+    DELETE FROM memberships m
+    USING target t
+    WHERE NOT t.adding AND m.user_id = $1 AND m.segment_id = t.segment_id
+    RETURNING t.slug, m.expires_at
   ), upserted AS (
-    INSERT INTO memberships (user_id, segment_id, source, added_at, expires_at)
-    SELECT $1, w.segment_id, 'manual', $4, w.expires_at FROM wanted w
-    ON CONFLICT (user_id, segment_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, source = 'manual'
-    RETURNING segment_id, (xmax = 0) AS inserted
+    INSERT INTO memberships AS m (user_id, segment_id, source, added_at, expires_at)
+    SELECT $1, t.segment_id, 'manual', $5, t.expires_at FROM target t WHERE t.adding
+    ORDER BY t.segment_id
+    ON CONFLICT (user_id, segment_id) DO UPDATE
+      SET source = 'manual',
+          expires_at = EXCLUDED.expires_at,
+          added_at = CASE WHEN m.expires_at <= EXCLUDED.added_at THEN EXCLUDED.added_at ELSE m.added_at END
+    RETURNING m.segment_id, m.source, m.added_at, m.expires_at, (m.xmax = 0) AS inserted
+  ), added AS (
+    SELECT t.slug, t.held_expires_at, u.source, u.added_at, u.expires_at,
+           NOT u.inserted AND t.held_expired AS renewed, u.inserted
+    FROM upserted u JOIN target t ON t.segment_id = u.segment_id
+  ), events AS (
+    SELECT 1 AS stage, r.expires_at AS at, r.slug, 'removed' AS operation, 'ttl' AS reason
+    FROM removed r WHERE r.expires_at <= $5
+    UNION ALL
+    SELECT 1, a.held_expires_at, a.slug, 'removed', 'ttl' FROM added a WHERE a.renewed
+    UNION ALL
+    SELECT 2, $5, r.slug, 'removed', 'manual' FROM removed r WHERE NOT coalesce(r.expires_at <= $5, false)
+    UNION ALL
+    SELECT 3, $5, a.slug, 'added', 'manual' FROM added a WHERE a.inserted OR a.renewed
+  ), recorded AS (
+    INSERT INTO membership_history (user_id, segment, operation, reason, at)
+    SELECT $1, e.slug, e.operation, e.reason, e.at FROM events e ORDER BY e.stage, e.at, e.slug
   )
-  INSERT INTO membership_history (user_id, segment, operation, reason, at)
-  SELECT $1, s.slug, 'added', 'manual', $4
-  FROM upserted u JOIN segments s ON s.id = u.segment_id
-  WHERE u.inserted
-  ORDER BY s.slug`,
+  SELECT false AS missing, s.slug, m.source, m.added_at, m.expires_at
+  FROM memberships m JOIN segments s ON s.id = m.segment_id
+  WHERE m.user_id = $1 AND ${activeSql('m', '$5')}
+    AND NOT EXISTS (SELECT 1 FROM target t WHERE t.segment_id = m.segment_id)
+    AND NOT EXISTS (SELECT 1 FROM missing)
+  UNION ALL
+  SELECT false, a.slug, a.source, a.added_at, a.expires_at FROM added a
+  UNION ALL
+  SELECT true, slug, NULL, NULL, NULL FROM missing
+  ORDER BY slug`,
 );
-
-const EXPIRE_NAMED = prepared(
-  'expire_named_memberships',
-  expireMatchingSql('m.user_id = $1 AND m.segment_id = ANY($2::bigint[])', '$3'),
-);
-
-const LOCK_SEGMENTS = prepared(
-  'lock_segments_key_share',
-  `SELECT id, slug FROM segments WHERE slug = ANY($1::text[]) ORDER BY id FOR KEY SHARE`,
-);
-
-const REGISTER_USER = prepared(
-  'register_user',
-  `INSERT INTO users (user_id, known_since) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING RETURNING 1`,
-);
-
-const LOCK_USER = prepared('lock_user', `SELECT 1 FROM users WHERE user_id = $1 FOR UPDATE`);
-
-interface SegmentRef {
-  id: string;
-  slug: string;
-}
 
 interface Lookup {
   userId: number;
@@ -125,20 +159,16 @@ export class SqlMembershipRepository implements MembershipRepository {
     return this.sql.transaction(async (tx) => {
       // User first: a new user takes the auto-assignment lock before any segment lock (no deadlock with deletes).
       await this.makeKnown(tx, userId, now);
-      const ids = await this.lockSegments(tx, slugsOf(plan));
-      await tx.rows(EXPIRE_NAMED, [userId, [...ids.values()], now]);
-      if (plan.remove.length > 0) {
-        await tx.rows(REMOVE_MANUALLY, [userId, plan.remove.map((slug) => ids.get(slug)), now]);
-      }
-      if (plan.add.length > 0) {
-        await tx.rows(ADD_MANUALLY, [
-          userId,
-          plan.add.map((item) => ids.get(item.slug)),
-          plan.add.map((item) => item.expiresAt),
-          now,
-        ]);
-      }
-      return (await tx.rows<MembershipRow>(ACTIVE_MEMBERSHIPS, [userId, now])).map(toMembership);
+      const rows = await tx.rows<MembershipRow & { missing: boolean }>(APPLY_CHANGE_SET, [
+        userId,
+        plan.add.map((item) => item.slug),
+        plan.add.map((item) => item.expiresAt),
+        plan.remove,
+        now,
+      ]);
+      const missing = rows.filter((row) => row.missing).map((row) => row.slug);
+      if (missing.length > 0) throw new SegmentNotFoundError([...new Set(missing)].sort());
+      return rows.map(toMembership);
     });
   }
 
@@ -165,26 +195,15 @@ export class SqlMembershipRepository implements MembershipRepository {
     return answers;
   }
 
-  /** Key-share locks the named segments so that none is deleted under this change set. */
-  private async lockSegments(tx: SqlRunner, slugs: string[]): Promise<Map<string, string>> {
-    const found = await tx.rows<SegmentRef>(LOCK_SEGMENTS, [slugs]);
-    const ids = new Map(found.map((row) => [row.slug, row.id]));
-    const missing = [...new Set(slugs.filter((slug) => !ids.has(slug)))].sort();
-    if (missing.length > 0) throw new SegmentNotFoundError(missing);
-    return ids;
-  }
-
   /**
    * Registers the user if new (joining the auto segments that cover them) and holds the user's row
    * lock, so change sets for one user apply one after another.
    */
   private async makeKnown(tx: SqlRunner, userId: number, now: Date): Promise<void> {
-    const inserted = await tx.rows(REGISTER_USER, [userId, now]);
+    const inserted = await tx.rows(REGISTER_AND_LOCK_USER, [userId, now]);
     if (inserted.length > 0) {
       await tx.rows(LOCK_AUTO_ASSIGNMENT_SHARED);
       await tx.rows(JOIN_USERS_TO_AUTO_SEGMENTS, [[userId], now]);
-    } else {
-      await tx.rows(LOCK_USER, [userId]);
     }
   }
 }

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Soak: a bounded mixed load against the built service on a fresh PostgreSQL database, with the
+ * expiry cleaner running every 2 s. Passes when no request failed, the service's RSS grew less than
+ * 10 % after warm-up, and SIGTERM stopped it cleanly. Not part of CI.
+ *
+ *   npm run soak                      # 10 minutes
+ *   npm run soak -- --minutes 2 --concurrency 8
+ *
+ * The database server: SOAK_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (a database is created
+ * there and dropped afterwards), default postgresql://postgres@127.0.0.1:5432/postgres.
+ */
+const { mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { createDatabase, ensureBuilt, startService } = require('./lib/soak-service');
+const { client, runLoad, seed } = require('./lib/soak-workload');
+
+const MAX_RSS_GROWTH = 0.1;
+const SAMPLE_EVERY_MS = 2_000;
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!(value > 0)) throw new Error(`--${name} needs a positive number`);
+  return value;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+};
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** The value of a Prometheus counter or gauge in /metrics text, summed over its labels. */
+function metric(text, name) {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+async function main() {
+  const minutes = option('minutes', 10);
+  const concurrency = option('concurrency', 8);
+  const durationMs = minutes * 60_000;
+  // Warm-up: a fifth of the run, 20 s to 2 min. After it, the median RSS of the second half is compared with
+  // that of the first half: a leak raises the whole level, while a passing spike moves neither median much.
+  const warmupMs = Math.min(120_000, Math.max(20_000, durationMs / 5));
+  const halfMs = (durationMs - warmupMs) / 2;
+  const serverUrl =
+    process.env.SOAK_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+  ensureBuilt();
+  const database = await createDatabase(serverUrl);
+  const dataDir = mkdtempSync(join(tmpdir(), 'segments-soak-'));
+  let service;
+  let sampler;
+  const cleanUp = async () => {
+    clearInterval(sampler);
+    const stopped = service ? await service.stop() : undefined;
+    await database.drop().catch((error) => console.error(`could not drop the soak database: ${error.message}`));
+    rmSync(dataDir, { recursive: true, force: true });
+    return stopped;
+  };
+  process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
+
+  try {
+    service = await startService({ DATABASE_URL: database.url, DATA_DIR: dataDir, EXPIRY_SWEEP_SECONDS: '2' });
+    const send = client(service.baseUrl, 1);
+    await seed(send);
+    const docs = JSON.parse((await send('GET', '/docs-json')).text);
+    const reports = Boolean(docs.paths?.['/api/v1/reports/history']);
+    console.log(
+      `soak: ${minutes} min, ${concurrency} concurrent clients, service pid ${service.pid}, ` +
+        `warm-up ${warmupMs / 1000} s, reports ${reports ? 'on' : 'absent'}`,
+    );
+
+    const started = Date.now();
+    const samples = [];
+    sampler = setInterval(() => {
+      const elapsed = Date.now() - started;
+      samples.push({ elapsed, rss: service.rss() });
+      if (samples.length % 15 === 0) console.log(`  ${(elapsed / 1000).toFixed(0)} s: RSS ${mib(samples.at(-1).rss)}`);
+    }, SAMPLE_EVERY_MS);
+    const tally = await runLoad({ baseUrl: service.baseUrl, concurrency, reports, until: () => Date.now() - started < durationMs });
+    const elapsedS = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    const metrics = (await send('GET', '/metrics')).text;
+
+    const firstHalf = samples.filter((s) => s.elapsed >= warmupMs && s.elapsed < warmupMs + halfMs).map((s) => s.rss);
+    const secondHalf = samples.filter((s) => s.elapsed >= warmupMs + halfMs).map((s) => s.rss);
+    const baseline = median(firstHalf);
+    const final = median(secondHalf);
+    const growth = final / baseline - 1;
+    const sorted = [...tally.latencies].sort((a, b) => a - b);
+    const stopped = await cleanUp();
+    service = undefined;
+
+    console.log('\nsoak figures');
+    console.log(`  requests          ${tally.requests} in ${elapsedS.toFixed(0)} s (${(tally.requests / elapsedS).toFixed(0)}/s)`);
+    console.log(`  by operation      ${JSON.stringify(tally.byOperation)}`);
+    console.log(`  errors            ${tally.errors}${tally.examples.length ? `\n    ${tally.examples.join('\n    ')}` : ''}`);
+    console.log(
+      `  latency (ms)      p50 ${percentile(sorted, 50).toFixed(1)}  p95 ${percentile(sorted, 95).toFixed(1)}  ` +
+        `p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1).toFixed(1)}`,
+    );
+    console.log(`  memberships ended by the cleaner  ${metric(metrics, 'segments_memberships_expired_total')}`);
+    console.log(
+      `  RSS               at start ${mib(samples[0].rss)}; after warm-up: first half median ${mib(baseline)} ` +
+        `(min ${mib(Math.min(...firstHalf))}), second half median ${mib(final)} (min ${mib(Math.min(...secondHalf))}); ` +
+        `max ${mib(Math.max(...samples.map((s) => s.rss)))}; growth ${(growth * 100).toFixed(1)} %`,
+    );
+    console.log(`  SIGTERM           exit ${stopped.code ?? stopped.signal} after ${stopped.ms} ms`);
+
+    const failures = [
+      tally.errors > 0 && `${tally.errors} requests failed`,
+      !(growth < MAX_RSS_GROWTH) && `RSS grew ${(growth * 100).toFixed(1)} % after warm-up (limit ${MAX_RSS_GROWTH * 100} %)`,
+      stopped.code !== 0 && `the service exited with ${stopped.code ?? stopped.signal} on SIGTERM`,
+    ].filter(Boolean);
+    console.log(failures.length ? `\nsoak FAILED: ${failures.join('; ')}` : '\nsoak passed');
+    process.exitCode = failures.length ? 1 : 0;
+  } catch (error) {
+    if (service) console.error(service.output());
+    await cleanUp();
+    throw error;
+  }
+}
+
+main().catch((error) => {
+  console.error(`soak failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from '@app/infrastructure';
+import { startTestApp, TestApp } from '../support/test-app';
+import { errorShapeProblem } from './support/error-shape';
+import { rawRequest } from './support/raw-http';
+
+/** RATE_LIMIT_PER_MINUTE: requests per minute per API key (per client IP without one); unset = no limit. */
+describe('who may call: rate limiting', () => {
+  const apps: TestApp[] = [];
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+  });
+  const start = async (env: Record<string, string>) => {
+    const app = await startTestApp({ env });
+    apps.push(app);
+    return app;
+  };
+  const get = (app: TestApp, path: string, headers: Record<string, string> = {}) =>
+    rawRequest(app.baseUrl, { method: 'GET', path, headers });
+
+  it('answers 429 RATE_LIMITED past the limit, counting each key on its own and every route together', async () => {
+    const app = await start({ API_KEYS: 'alpha,beta', RATE_LIMIT_PER_MINUTE: '5' });
+    const alpha = { 'x-api-key': 'alpha' };
+    const paths = ['/api/v1/segments', '/api/v1/users/1/segments', '/api/v1/users/1/history', '/api/v1/segments', '/api/v1/users/2/segments'];
+    for (const path of paths) expect((await get(app, path, alpha)).status).toBe(200);
+
+    const limited = await get(app, '/api/v1/segments', { authorization: 'Bearer alpha' });
+    expect({ status: limited.status, problem: errorShapeProblem(limited), code: (limited.json as { code: string }).code }).toEqual({
+      status: 429,
+      problem: undefined,
+      code: 'RATE_LIMITED',
+    });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+    // Another key has its own budget; health and metrics are never limited.
+    expect((await get(app, '/api/v1/segments', { 'x-api-key': 'beta' })).status).toBe(200);
+    for (let i = 0; i < 10; i++) {
+      expect((await get(app, '/health/live')).status).toBe(200);
+      expect((await get(app, '/metrics')).status).toBe(200);
+    }
+  });
+
+  it('without API keys, counts per client address', async () => {
+    const app = await start({ RATE_LIMIT_PER_MINUTE: '3' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(app, '/api/v1/segments')).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+
+  it('is off when RATE_LIMIT_PER_MINUTE is unset', async () => {
+    const app = await start({});
+    const statuses = new Set<number>();
+    for (let i = 0; i < 100; i++) statuses.add((await get(app, '/api/v1/segments')).status);
+    expect([...statuses]).toEqual([200]);
+  });
+
+  it('rejects a malformed RATE_LIMIT_PER_MINUTE at start-up, naming it', () => {
+    for (const value of ['abc', '-1', '1.5', '10000001']) {
+      expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ RATE_LIMIT_PER_MINUTE: value })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    }
+    expect(loadConfig({}).rateLimitPerMinute).toBe(0);
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '600' }).rateLimitPerMinute).toBe(600);
+  });
+});

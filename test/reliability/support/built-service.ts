@@ -1,0 +1,68 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { rawRequest } from './raw-http';
+import { waitFor } from './wait-for';
+
+const ROOT = join(__dirname, '..', '..', '..');
+export const BUILT_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+
+/** Builds the service (`npm run build`) when dist/ has no entry point. */
+export function ensureBuilt(): void {
+  if (existsSync(BUILT_MAIN)) return;
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+export interface BuiltService {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  /** What the process printed so far (for failure messages). */
+  output(): string;
+  /** Resolves with the exit code, or rejects when the process has not exited within `withinMs`. */
+  exited(withinMs: number): Promise<number | null>;
+  /** Kills the process (SIGKILL) if it still runs; for clean-up. */
+  kill(): void;
+}
+
+/** Starts `node dist/apps/api/src/main.js` on a free loopback port and waits until it is ready. */
+export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BUILT_MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const service: BuiltService = {
+    child,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exited: (withinMs) =>
+      Promise.race([
+        exit,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`the service did not exit within ${withinMs} ms\n${output}`)), withinMs).unref(),
+        ),
+      ]),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+  try {
+    await waitFor('the built service to be ready', 30_000, async () => {
+      if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output}`);
+      return (await rawRequest(service.baseUrl, { method: 'GET', path: '/health/ready', timeoutMs: 2_000 }).catch(() => undefined))?.status === 200;
+    });
+  } catch (error) {
+    service.kill();
+    throw error;
+  }
+  return service;
+}
