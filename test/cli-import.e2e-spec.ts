@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { usersInRange } from './support/buckets';
 import { CLI_MAIN, ensureBuilt } from './support/built-app';
 import { createPostgresDatabase, isPostgres, TestDatabase } from './support/test-database';
@@ -71,6 +72,25 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
     const unknown = cli('frobnicate');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('usage: npm run cli');
+  });
+
+  it('migrate applies the schema to an empty database', async () => {
+    const empty = await createPostgresDatabase();
+    try {
+      const result = spawnSync(process.execPath, [CLI_MAIN, 'migrate'], {
+        env: { ...process.env, DATABASE_URL: empty.url, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(0);
+      const client = new Client({ connectionString: empty.url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT to_regclass('public.membership_history')::text AS t`);
+      await client.end();
+      expect(rows).toEqual([{ t: 'membership_history' }]);
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('expire ends due memberships', async () => {
