@@ -56,7 +56,8 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const workDir = mkdtempSync(join(tmpdir(), 'segments-bench-'));
-  const logFile = join(resultsDir, `${stamp}.service.log`);
+  // The service logs every request: its output stays in the work directory, which goes at the end.
+  const logFile = join(workDir, 'service.log');
   const threads = Math.max(1, Math.min(2, cpus().length));
 
   if (options.build) {

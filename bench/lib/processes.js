@@ -152,7 +152,13 @@ async function startService({ root, env, logFile }) {
     await waitForHttp(`${baseUrl}/health/ready`, { child });
   } catch (error) {
     await service.stop();
-    throw new Error(`${error.message} (see ${logFile})`);
+    let tail = '';
+    try {
+      tail = readFileSync(logFile, 'utf8').slice(-3000);
+    } catch {
+      /* no output */
+    }
+    throw new Error(`${error.message}; its output ends with:\n${tail}`);
   }
   return service;
 }

@@ -40,7 +40,7 @@ function printTable(result) {
       bulkRows.push([name, '', '', '', '', '', `skipped: ${figure.skipped}`]);
       continue;
     }
-    const ok = figure.target === undefined ? '' : `${figure.target_text}: ${verdict(figure.meets_target)}`;
+    const ok = figure.target_text === undefined ? '' : `${figure.target_text}: ${verdict(figure.meets_target)}`;
     bulkRows.push([name, figure.service_s, figure.bare_s ?? '', figure.ratio ?? '', figure.peak_rss_mb ?? '', ok, figure.note ?? '']);
   }
   console.log('');

@@ -69,11 +69,11 @@ describeOnPostgres('graceful shutdown of the built service (PostgreSQL)', () => 
     expect((await rawRequest(baseUrl, { method: 'POST', path: '/api/v1/segments', headers: json, body: '{"slug":"SHUT_A"}' })).status).toBe(201);
     expect((await rawRequest(baseUrl, { method: 'POST', path: '/api/v1/users', headers: json, body: '{"user_ids":[42]}' })).status).toBe(200);
 
-    // Slow requests: change sets for user 42 wait on its row, which the test holds locked.
+    // Slow requests: change sets naming SHUT_A key-share lock its row, which the test holds locked.
     locker = new Client({ connectionString: database.url });
     await locker.connect();
     await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM users WHERE user_id = 42 FOR UPDATE');
+    await locker.query(`SELECT 1 FROM segments WHERE slug = 'SHUT_A' FOR UPDATE`);
     const inFlight = Array.from({ length: IN_FLIGHT }, (_, index) =>
       rawRequest(baseUrl, {
         method: 'PATCH',

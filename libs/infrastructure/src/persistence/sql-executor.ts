@@ -55,11 +55,23 @@ export class SqlExecutor implements SqlRunner {
     return (await this.pool.query(queryConfig(sql, params))).rows as T[];
   }
 
+  /**
+   * One statement that is its own transaction (no BEGIN/COMMIT round trips), retried on deadlock or
+   * serialization failure like `transaction`.
+   */
+  statement<T>(sql: SqlText, params: unknown[] = []): Promise<T[]> {
+    return this.retrying(() => this.rows<T>(sql, params));
+  }
+
   /** Runs `work` in one transaction, retrying it whole on deadlock or serialization failure. */
-  async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.retrying(() => this.transactionOnce(work));
+  }
+
+  private async retrying<T>(attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transactionOnce(work);
+        return await attemptOnce();
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_CODES.has(code)) throw error;

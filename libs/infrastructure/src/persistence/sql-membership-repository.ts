@@ -51,7 +51,7 @@ const EXPIRE_DUE_BATCH = `
 /**
  * Registers user $1 (known since $2) if new, and either way holds the user's row lock until the
  * transaction ends (ON CONFLICT DO UPDATE locks the row even when its WHERE skips the update), so
- * change sets for one user apply one after another. Returns a row only when the user is new.
+ * that two first change sets of one user register them once. Returns a row only when the user is new.
  */
 const REGISTER_AND_LOCK_USER = prepared(
   'register_and_lock_user',
@@ -61,35 +61,40 @@ const REGISTER_AND_LOCK_USER = prepared(
 );
 
 /**
- * The whole change set for user $1 in one statement, run once the user's row lock is held (so its
- * snapshot sees every earlier change set of this user): add the slugs $2 with expiries $3, remove
- * the slugs $4, at time $5.
+ * The whole change set for user $1 in one statement, which is one transaction by itself: add the
+ * slugs $2 with expiries $3, remove the slugs $4, at time $5. Answers rows of `kind`:
+ * - `unknown` (one row, nothing changed) when the user is not known yet: the caller registers them
+ *   first (see applyChanges);
+ * - `missing`, one per slug naming no segment, when any does: nothing changed;
+ * - else `member`: the user's active memberships after the change, ordered by slug.
  *
- * - Key-share locks the named segments, so none is deleted under the change set. If any slug names
- *   no segment, nothing changes and the answer is one `missing` row per such slug.
+ * - Key-share locks the named segments, so none is deleted under the change set.
  * - A named membership that has expired is recorded as removed (`ttl`) at its own expiry; adding
  *   it again is a new join. Removing a held one records a manual removal. Adding one not held is a
  *   join; adding a held one only sets its expiry (and makes it manual), with no history.
  * - History rows get their ids in the order: expiries by time, removals by slug, joins by slug.
- * - Answers the user's active memberships after the change.
- *
- * A concurrent sweep or auto-assignment may end or create a named membership after this snapshot:
- * the upsert and the RETURNING of what was actually deleted or inserted keep history exact then.
+ * 
+ * Concurrent writers of the same membership (another change set of this user, the sweep, an
+ * auto-assignment) are settled row by row: a DELETE or upsert waits for the other writer and acts on
+ * what it left, and the history comes from what was actually deleted or inserted (RETURNING), never
+ * from this statement's snapshot alone, so every join and leave is recorded exactly once.
  */
 const APPLY_CHANGE_SET = prepared(
   'apply_change_set',
-  `WITH wanted AS (
+  `WITH known AS (
+    SELECT 1 FROM users WHERE user_id = $1
+  ), wanted AS (
     SELECT a.slug, true AS adding, a.expires_at
     FROM unnest($2::text[], $3::timestamptz[]) AS a(slug, expires_at)
     UNION ALL
     SELECT r.slug, false, NULL::timestamptz FROM unnest($4::text[]) AS r(slug)
   ), locked AS (
     SELECT s.id, s.slug FROM segments s
-    WHERE s.slug IN (SELECT slug FROM wanted)
+    WHERE s.slug IN (SELECT slug FROM wanted) AND EXISTS (SELECT 1 FROM known)
     ORDER BY s.id
     FOR KEY SHARE
   ), missing AS (
-    SELECT w.slug FROM wanted w WHERE w.slug NOT IN (SELECT slug FROM locked)
+    SELECT w.slug FROM wanted w WHERE EXISTS (SELECT 1 FROM known) AND w.slug NOT IN (SELECT slug FROM locked)
   ), target AS (
     SELECT l.id AS segment_id, l.slug, w.adding, w.expires_at,
            m.expires_at AS held_expires_at, coalesce(m.expires_at <= $5, false) AS held_expired
@@ -128,21 +133,31 @@ const APPLY_CHANGE_SET = prepared(
     INSERT INTO membership_history (user_id, segment, operation, reason, at)
     SELECT $1, e.slug, e.operation, e.reason, e.at FROM events e ORDER BY e.stage, e.at, e.slug
   )
-  SELECT false AS missing, s.slug, m.source, m.added_at, m.expires_at
+  SELECT 'member' AS kind, s.slug, m.source, m.added_at, m.expires_at
   FROM memberships m JOIN segments s ON s.id = m.segment_id
   WHERE m.user_id = $1 AND ${activeSql('m', '$5')}
     AND NOT EXISTS (SELECT 1 FROM target t WHERE t.segment_id = m.segment_id)
     AND NOT EXISTS (SELECT 1 FROM missing)
   UNION ALL
-  SELECT false, a.slug, a.source, a.added_at, a.expires_at FROM added a
+  SELECT 'member', a.slug, a.source, a.added_at, a.expires_at FROM added a
   UNION ALL
-  SELECT true, slug, NULL, NULL, NULL FROM missing
+  SELECT 'missing', slug, NULL, NULL, NULL FROM missing
+  UNION ALL
+  SELECT 'unknown', NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM known)
   ORDER BY slug`,
 );
 
 interface Lookup {
   userId: number;
   now: Date;
+}
+
+type ChangeSetRow = MembershipRow & { kind: 'member' | 'missing' | 'unknown' };
+
+function membershipsAfter(rows: ChangeSetRow[]): Membership[] {
+  const missing = rows.filter((row) => row.kind === 'missing').map((row) => row.slug);
+  if (missing.length > 0) throw new SegmentNotFoundError([...new Set(missing)].sort());
+  return rows.map(toMembership);
 }
 
 @Injectable()
@@ -155,20 +170,24 @@ export class SqlMembershipRepository implements MembershipRepository {
     this.reads = new LookupBatcher((lookups) => this.activeOfMany(lookups), maxInFlight, MAX_LOOKUPS_PER_STATEMENT);
   }
 
-  applyChanges(userId: number, plan: ChangeSetPlan, now: Date): Promise<Membership[]> {
+  /**
+   * A known user's change set is one statement, one round trip. A user not known yet is registered
+   * (joining the auto segments that cover them) in a transaction that then applies the same statement.
+   */
+  async applyChanges(userId: number, plan: ChangeSetPlan, now: Date): Promise<Membership[]> {
+    const params = [
+      userId,
+      plan.add.map((item) => item.slug),
+      plan.add.map((item) => item.expiresAt),
+      plan.remove,
+      now,
+    ];
+    const rows = await this.sql.statement<ChangeSetRow>(APPLY_CHANGE_SET, params);
+    if (rows[0]?.kind !== 'unknown') return membershipsAfter(rows);
     return this.sql.transaction(async (tx) => {
       // User first: a new user takes the auto-assignment lock before any segment lock (no deadlock with deletes).
       await this.makeKnown(tx, userId, now);
-      const rows = await tx.rows<MembershipRow & { missing: boolean }>(APPLY_CHANGE_SET, [
-        userId,
-        plan.add.map((item) => item.slug),
-        plan.add.map((item) => item.expiresAt),
-        plan.remove,
-        now,
-      ]);
-      const missing = rows.filter((row) => row.missing).map((row) => row.slug);
-      if (missing.length > 0) throw new SegmentNotFoundError([...new Set(missing)].sort());
-      return rows.map(toMembership);
+      return membershipsAfter(await tx.rows<ChangeSetRow>(APPLY_CHANGE_SET, params));
     });
   }
 
@@ -196,8 +215,8 @@ export class SqlMembershipRepository implements MembershipRepository {
   }
 
   /**
-   * Registers the user if new (joining the auto segments that cover them) and holds the user's row
-   * lock, so change sets for one user apply one after another.
+   * Registers the user if new (joining the auto segments that cover them), holding the user's row lock
+   * until the transaction ends.
    */
   private async makeKnown(tx: SqlRunner, userId: number, now: Date): Promise<void> {
     const inserted = await tx.rows(REGISTER_AND_LOCK_USER, [userId, now]);
