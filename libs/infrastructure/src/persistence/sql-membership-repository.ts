@@ -74,6 +74,11 @@ const REGISTER_AND_LOCK_USER = prepared(
  *   join; adding a held one only sets its expiry (and makes it manual), with no history.
  * - History rows get their ids in the order: expiries by time, removals by slug, joins by slug.
  * 
+ * - `renew` (one row, nothing changed) when $6 is false and an added membership has expired but is
+ *   still stored: renewing it records its expiry from what this statement's snapshot saw, which is
+ *   exact only while no other change set of the user runs, so the caller re-runs it under the user's
+ *   row lock with $6 true.
+ *
  * Concurrent writers of the same membership (another change set of this user, the sweep, an
  * auto-assignment) are settled row by row: a DELETE or upsert waits for the other writer and acts on
  * what it left, and the history comes from what was actually deleted or inserted (RETURNING), never
@@ -102,14 +107,16 @@ const APPLY_CHANGE_SET = prepared(
     JOIN locked l ON l.slug = w.slug
     LEFT JOIN memberships m ON m.user_id = $1 AND m.segment_id = l.id
     WHERE NOT EXISTS (SELECT 1 FROM missing)
+  ), stale AS (
+    SELECT 1 FROM target t WHERE t.adding AND t.held_expired AND NOT $6::boolean
   ), removed AS (
     DELETE FROM memberships m
     USING target t
-    WHERE NOT t.adding AND m.user_id = $1 AND m.segment_id = t.segment_id
+    WHERE NOT t.adding AND m.user_id = $1 AND m.segment_id = t.segment_id AND NOT EXISTS (SELECT 1 FROM stale)
     RETURNING t.slug, m.expires_at
   ), upserted AS (
     INSERT INTO memberships AS m (user_id, segment_id, source, added_at, expires_at)
-    SELECT $1, t.segment_id, 'manual', $5, t.expires_at FROM target t WHERE t.adding
+    SELECT $1, t.segment_id, 'manual', $5, t.expires_at FROM target t WHERE t.adding AND NOT EXISTS (SELECT 1 FROM stale)
     ORDER BY t.segment_id
     ON CONFLICT (user_id, segment_id) DO UPDATE
       SET source = 'manual',
@@ -138,12 +145,15 @@ const APPLY_CHANGE_SET = prepared(
   WHERE m.user_id = $1 AND ${activeSql('m', '$5')}
     AND NOT EXISTS (SELECT 1 FROM target t WHERE t.segment_id = m.segment_id)
     AND NOT EXISTS (SELECT 1 FROM missing)
+    AND NOT EXISTS (SELECT 1 FROM stale)
   UNION ALL
   SELECT 'member', a.slug, a.source, a.added_at, a.expires_at FROM added a
   UNION ALL
   SELECT 'missing', slug, NULL, NULL, NULL FROM missing
   UNION ALL
   SELECT 'unknown', NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM known)
+  UNION ALL
+  SELECT 'renew', NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM stale)
   ORDER BY slug`,
 );
 
@@ -152,7 +162,7 @@ interface Lookup {
   now: Date;
 }
 
-type ChangeSetRow = MembershipRow & { kind: 'member' | 'missing' | 'unknown' };
+type ChangeSetRow = MembershipRow & { kind: 'member' | 'missing' | 'unknown' | 'renew' };
 
 function membershipsAfter(rows: ChangeSetRow[]): Membership[] {
   const missing = rows.filter((row) => row.kind === 'missing').map((row) => row.slug);
@@ -172,22 +182,25 @@ export class SqlMembershipRepository implements MembershipRepository {
 
   /**
    * A known user's change set is one statement, one round trip. A user not known yet is registered
-   * (joining the auto segments that cover them) in a transaction that then applies the same statement.
+   * (joining the auto segments that cover them), and an expired membership is renewed, in a
+   * transaction that holds the user's row lock and then applies the same statement.
    */
   async applyChanges(userId: number, plan: ChangeSetPlan, now: Date): Promise<Membership[]> {
-    const params = [
+    const params = (underUserLock: boolean) => [
       userId,
       plan.add.map((item) => item.slug),
       plan.add.map((item) => item.expiresAt),
       plan.remove,
       now,
+      underUserLock,
     ];
-    const rows = await this.sql.statement<ChangeSetRow>(APPLY_CHANGE_SET, params);
-    if (rows[0]?.kind !== 'unknown') return membershipsAfter(rows);
+    const rows = await this.sql.statement<ChangeSetRow>(APPLY_CHANGE_SET, params(false));
+    const kind = rows[0]?.kind;
+    if (kind !== 'unknown' && kind !== 'renew') return membershipsAfter(rows);
     return this.sql.transaction(async (tx) => {
       // User first: a new user takes the auto-assignment lock before any segment lock (no deadlock with deletes).
       await this.makeKnown(tx, userId, now);
-      return membershipsAfter(await tx.rows<ChangeSetRow>(APPLY_CHANGE_SET, params));
+      return membershipsAfter(await tx.rows<ChangeSetRow>(APPLY_CHANGE_SET, params(true)));
     });
   }
 
