@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Segment, SegmentMember } from '@app/domain';
+import { MembershipTermsResponse } from '../../http/membership-terms.response';
 import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../http/path-params';
 import { AUTO_PERCENT_SCHEMA } from './segment-fields';
 
@@ -38,26 +39,12 @@ export class SegmentPageResponse {
   next_cursor!: string | null;
 }
 
-export class MemberResponse {
+export class MemberResponse extends MembershipTermsResponse {
   @ApiProperty(USER_ID_SCHEMA)
   user_id!: number;
 
-  @ApiProperty({ enum: ['manual', 'auto'], example: 'manual' })
-  source!: 'manual' | 'auto';
-
-  @ApiProperty({ example: '2023-08-29T12:00:00.000Z', format: 'date-time' })
-  added_at!: string;
-
-  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
-  expires_at!: string | null;
-
   static from(member: SegmentMember): MemberResponse {
-    return {
-      user_id: member.userId,
-      source: member.source,
-      added_at: member.addedAt.toISOString(),
-      expires_at: member.expiresAt?.toISOString() ?? null,
-    };
+    return { user_id: member.userId, ...MembershipTermsResponse.terms(member) };
   }
 }
 

@@ -1,28 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryEntry, Membership } from '@app/domain';
 import { Registration } from '@app/application';
+import { MembershipTermsResponse } from '../../http/membership-terms.response';
 import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../http/path-params';
 
-export class MembershipResponse {
+export class MembershipResponse extends MembershipTermsResponse {
   @ApiProperty(SLUG_SCHEMA)
   slug!: string;
 
-  @ApiProperty({ enum: ['manual', 'auto'], example: 'manual' })
-  source!: 'manual' | 'auto';
-
-  @ApiProperty({ example: '2023-08-29T12:00:00.000Z', format: 'date-time' })
-  added_at!: string;
-
-  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
-  expires_at!: string | null;
-
   static from(membership: Membership): MembershipResponse {
-    return {
-      slug: membership.slug,
-      source: membership.source,
-      added_at: membership.addedAt.toISOString(),
-      expires_at: membership.expiresAt?.toISOString() ?? null,
-    };
+    return { slug: membership.slug, ...MembershipTermsResponse.terms(membership) };
   }
 }
 
