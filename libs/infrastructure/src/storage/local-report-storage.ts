@@ -24,13 +24,16 @@ export class LocalReportStorage implements ReportStorage {
     await this.storageStep('create the reports directory', () => mkdir(this.directory, { recursive: true }));
     const file = createWriteStream(temporary, { flags: 'wx', flush: true });
     let fileError: Error | undefined;
+    let sourceError: Error | undefined;
     file.on('error', (error) => (fileError = error));
+    // pipeline destroys the file with the source's error too: that one is not a storage failure.
+    csv.on('error', (error) => (sourceError = error));
     try {
       await pipeline(csv, file);
       await this.storageStep('replace the report', () => rename(temporary, join(this.directory, name)));
     } catch (error) {
       await rm(temporary, { force: true });
-      if (error === fileError) throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
+      if (error === fileError && error !== sourceError) throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
       throw error;
     }
     return { url: `${this.filesUrl}/${name}` };
