@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import {
   ApplyUserSegmentChanges,
@@ -18,7 +17,6 @@ import {
 } from '@app/application';
 import { AppConfig, PersistenceModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
-import { ApiKeyGuard } from './http/api-key.guard';
 import { rateLimiting } from './http/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
 import { loggingModule } from './logging/logging.module';
@@ -55,7 +53,6 @@ export class ApiModule {
         ExpirySweepJob,
         Metrics,
         DatabasePoolMetrics,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
         ...rateLimit.guards,
       ],
     };

@@ -1,6 +1,6 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/infrastructure';
-import { ApiKeyGuard } from './http/api-key.guard';
+import { ApiKeyCheck } from './http/api-key-check';
 import { clientErrorHandler } from './http/client-errors';
 import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
 import { ErrorFilter } from './http/error.filter';
@@ -39,7 +39,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.addHook('onRequest', echoRequestId);
   registerSecurityHeaders(app);
   // API keys are checked before the body is read: unknown routes and bad bodies need a key too.
-  fastify.addHook('preParsing', new ApiKeyGuard(app.get(AppConfig)).preParsing);
+  fastify.addHook('preParsing', new ApiKeyCheck(app.get(AppConfig)).preParsing);
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
       metrics.httpDuration.observe(

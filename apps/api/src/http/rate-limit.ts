@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '@app/infrastructure';
-import { KeyedRequest, presentedApiKey } from './api-key.guard';
+import { KeyedRequest, presentedApiKey } from './api-key-check';
 
 const MINUTE_MS = 60_000;
 

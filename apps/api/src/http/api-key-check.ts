@@ -1,4 +1,3 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/infrastructure';
@@ -29,10 +28,8 @@ const unauthorized = () => errorBody(401, 'UNAUTHORIZED', 'a valid API key is re
  * With API_KEYS set, /api/** (indeed any path but health, docs and metrics) needs `Authorization: Bearer <key>` or `X-API-Key: <key>`.
  * `preParsing` is the Fastify hook configureApp installs: it runs after the security headers are set and
  * before the body is read, so unknown routes, malformed and oversize bodies are 401 too.
- * `canActivate` is the same check as a Nest guard.
  */
-@Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyCheck {
   private readonly keys: Buffer[];
 
   constructor(config: AppConfig) {
@@ -48,13 +45,6 @@ export class ApiKeyGuard implements CanActivate {
     if (this.allows(request)) return done();
     void reply.status(401).send(unauthorized());
   };
-
-  canActivate(context: ExecutionContext): boolean {
-    if (!this.allows(context.switchToHttp().getRequest<KeyedRequest>())) {
-      throw new UnauthorizedException(unauthorized());
-    }
-    return true;
-  }
 
   private allows(request: KeyedRequest): boolean {
     if (this.keys.length === 0) return true;
