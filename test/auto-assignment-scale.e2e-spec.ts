@@ -1,8 +1,7 @@
-import { isPostgres } from './support/test-database';
+import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) console.log('auto-assignment at 100,000 users: PostgreSQL only (keeps the PGlite run short)');
+const describeOnPostgres = postgresOnly('auto-assignment at 100,000 users: PostgreSQL only (keeps the PGlite run short)');
 
 describeOnPostgres('auto-assignment at scale (PostgreSQL)', () => {
   let t: TestApp;

@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { usersInRange } from './support/buckets';
 import { CLI_MAIN, ensureBuilt } from './support/built-app';
-import { createPostgresDatabase, isPostgres, TestDatabase } from './support/test-database';
+import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) console.log('CLI import: PostgreSQL only (the CLI and the app would both open one PGlite directory)');
+const describeOnPostgres = postgresOnly('CLI import: PostgreSQL only (the CLI and the app would both open one PGlite directory)');
 
 describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
   let database: TestDatabase;

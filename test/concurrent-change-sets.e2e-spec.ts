@@ -1,9 +1,8 @@
 import { replayLedger, storedMemberships } from './support/ledger';
-import { isPostgres } from './support/test-database';
+import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) console.log('concurrent change sets: skipped on PGlite (one connection, no true concurrency)');
+const describeOnPostgres = postgresOnly('concurrent change sets: skipped on PGlite (one connection, no true concurrency)');
 
 describeOnPostgres('20 concurrent change sets for one user (PostgreSQL)', () => {
   let t: TestApp;

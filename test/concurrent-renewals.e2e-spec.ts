@@ -1,9 +1,8 @@
 import { replayLedger, storedMemberships } from './support/ledger';
-import { isPostgres } from './support/test-database';
+import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) console.log('concurrent renewals: skipped on PGlite (one connection, no true concurrency)');
+const describeOnPostgres = postgresOnly('concurrent renewals: skipped on PGlite (one connection, no true concurrency)');
 
 describeOnPostgres('concurrent change sets renewing one expired membership (PostgreSQL)', () => {
   let t: TestApp;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
-import { isPostgres } from './support/test-database';
+import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,8 +17,7 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-// The page does not touch the database: one run, on the PostgreSQL project, is enough.
-const onPostgres = isPostgres() ? describe : describe.skip;
+const onPostgres = postgresOnly('docs page in Chromium: the page does not touch the database, one run (PostgreSQL project) is enough');
 
 onPostgres('the docs page in Chromium (PostgreSQL project only: the page is the same on PGlite)', () => {
   let t: TestApp;

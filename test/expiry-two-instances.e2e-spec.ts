@@ -1,10 +1,9 @@
 import { ExpireMemberships } from '@app/application';
 import { FakeClock } from './support/fake-clock';
-import { createPostgresDatabase, isPostgres, TestDatabase } from './support/test-database';
+import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) console.log('two instances sweeping: skipped on PGlite (one process, one connection)');
+const describeOnPostgres = postgresOnly('two instances sweeping: skipped on PGlite (one process, one connection)');
 
 describeOnPostgres('two instances sweep the same database (PostgreSQL)', () => {
   let database: TestDatabase;

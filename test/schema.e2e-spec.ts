@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Database, loadConfig } from '@app/infrastructure';
-import { createPostgresDatabase, isPostgres, TestDatabase } from './support/test-database';
+import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
+const describeOnPostgres = postgresOnly('docker/schema.sql: compared on PostgreSQL only (catalog queries against two server databases)');
 
 /** Tables, columns, constraints and indexes, as the catalog describes them. */
 const CATALOG_QUERIES = {

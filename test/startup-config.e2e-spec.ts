@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { API_MAIN, ensureBuilt } from './support/built-app';
-import { isPostgres } from './support/test-database';
+import { postgresOnly } from './support/test-database';
 
-// No database is involved: running it in one of the two e2e projects is enough.
-const describeOnce = isPostgres() ? describe : describe.skip;
+const describeOnce = postgresOnly('start-up configuration: no database involved, checked once (in the PostgreSQL project)');
 
 describeOnce('invalid configuration stops start-up with one clear line', () => {
   beforeAll(() => ensureBuilt());

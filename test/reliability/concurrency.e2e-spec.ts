@@ -1,7 +1,7 @@
 import { ExpireMemberships } from '@app/application';
 import { FakeClock } from '../support/fake-clock';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createPostgresDatabase, isPostgres, TestDatabase } from '../support/test-database';
+import { createPostgresDatabase, postgresOnly, TestDatabase } from '../support/test-database';
 import { expectLedgerMatchesMemberships } from './support/ledger-invariants';
 import { runMixedWorkload, WORKLOAD_SLUGS, WORKLOAD_USERS } from './support/mixed-workload';
 import { SeededRandom, seedFromEnv } from './support/seeded-random';
@@ -11,8 +11,7 @@ import { SeededRandom, seedFromEnv } from './support/seeded-random';
  * deletions and re-creations, auto_percent changes and registrations over shared users and segments.
  * Afterwards the memberships are exactly the replay of the history ledger.
  */
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) process.stderr.write('reliability/concurrency: skipped on PGlite (one connection, no true concurrency)\n');
+const describeOnPostgres = postgresOnly('reliability/concurrency: skipped on PGlite (one connection, no true concurrency)');
 
 const OPERATIONS = 1500;
 const WORKERS = 16;

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/test-app';
-import { isPostgres } from '../support/test-database';
+import { postgresOnly } from '../support/test-database';
 import { errorShapeProblem } from './support/error-shape';
 import { leakedInternals } from './support/leak-check';
 import { expectLedgerMatchesMemberships } from './support/ledger-invariants';
@@ -14,8 +14,7 @@ import { waitFor } from './support/wait-for';
  * every request gets a prompt answer (503 DATABASE_UNAVAILABLE while it is down), no change set is
  * half applied, and the service recovers by itself, without a restart.
  */
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) process.stderr.write('reliability/database-outage: skipped on PGlite (it needs a PostgreSQL server to stop)\n');
+const describeOnPostgres = postgresOnly('reliability/database-outage: skipped on PGlite (it needs a PostgreSQL server to stop)');
 
 const SLUGS = ['OUT_A', 'OUT_B', 'OUT_C', 'OUT_D', 'OUT_E'];
 const WORKERS = 8;

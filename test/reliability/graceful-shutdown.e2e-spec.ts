@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Client } from 'pg';
-import { createPostgresDatabase, isPostgres, TestDatabase } from '../support/test-database';
+import { createPostgresDatabase, postgresOnly, TestDatabase } from '../support/test-database';
 import { BuiltService, ensureBuilt, startBuiltService } from './support/built-service';
 import { rawRequest } from './support/raw-http';
 import { waitFor } from './support/wait-for';
@@ -9,8 +9,7 @@ import { waitFor } from './support/wait-for';
  * SIGTERM to the built service under load: requests in flight complete, new connections are refused,
  * no answer is an error because of the shutdown, and the process exits 0 within 10 s.
  */
-const describeOnPostgres = isPostgres() ? describe : describe.skip;
-if (!isPostgres()) process.stderr.write('reliability/graceful-shutdown: skipped on PGlite (it holds a row lock from a second connection)\n');
+const describeOnPostgres = postgresOnly('reliability/graceful-shutdown: skipped on PGlite (it holds a row lock from a second connection)');
 
 const IN_FLIGHT = 5;
 const EXIT_WITHIN_MS = 10_000;

@@ -59,3 +59,13 @@ export async function createTestDatabase(kind: DatabaseKind = databaseKind()): P
     },
   };
 }
+
+/**
+ * `describe` for suites that run on PostgreSQL only; in the PGlite project the suite is skipped and
+ * `reason` is printed, so a skip always says why.
+ */
+export function postgresOnly(reason: string): jest.Describe {
+  if (isPostgres()) return describe;
+  process.stderr.write(`${reason}\n`);
+  return describe.skip;
+}
