@@ -27,12 +27,17 @@ export const LOCK_AUTO_ASSIGNMENT_EXCLUSIVE = `SELECT pg_advisory_xact_lock(${AU
 
 /**
  * Ends the memberships matching `condition` (on alias m) that expired at `nowParam`, each with one
- * `removed`/`ttl` entry stamped at its own expiry.
+ * `removed`/`ttl` entry stamped at its own expiry. `using` and `leading` let a caller delete the rows
+ * a preceding CTE picked (the sweep's bounded, SKIP LOCKED batch).
  */
-export function expireMatchingSql(condition: string, nowParam: string): string {
+export function expireMatchingSql(
+  condition: string,
+  nowParam: string,
+  options: { leading?: string; using?: string } = {},
+): string {
   return `
-    WITH gone AS (
-      DELETE FROM memberships m
+    WITH ${options.leading ? `${options.leading}, ` : ''}gone AS (
+      DELETE FROM memberships m${options.using ? ` USING ${options.using}` : ''}
       WHERE ${condition} AND m.expires_at <= ${nowParam}
       RETURNING m.user_id, m.segment_id, m.expires_at
     ), recorded AS (

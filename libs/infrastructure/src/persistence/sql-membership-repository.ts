@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeSetPlan, Membership, SegmentNotFoundError } from '@app/domain';
 import { MembershipRepository } from '@app/application';
-import { activeSql, JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
+import { activeSql, expireMatchingSql, JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
 import { prepared, SqlExecutor, SqlRunner } from './sql-executor';
@@ -28,25 +28,17 @@ const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
 /** At most this many lookups share one statement. */
 const MAX_LOOKUPS_PER_STATEMENT = 256;
 
-const EXPIRE_DUE_BATCH = `
-  WITH due AS (
+/** One bounded batch of the sweep; rows another transaction holds are left for the next run. */
+const EXPIRE_DUE_BATCH = expireMatchingSql('m.user_id = due.user_id AND m.segment_id = due.segment_id', '$1', {
+  leading: `due AS (
     SELECT user_id, segment_id FROM memberships
     WHERE expires_at <= $1
     ORDER BY expires_at
     LIMIT $2
     FOR UPDATE SKIP LOCKED
-  ), gone AS (
-    DELETE FROM memberships m USING due
-    WHERE m.user_id = due.user_id AND m.segment_id = due.segment_id
-    RETURNING m.user_id, m.segment_id, m.expires_at
-  ), recorded AS (
-    INSERT INTO membership_history (user_id, segment, operation, reason, at)
-    SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at
-    FROM gone g JOIN segments s ON s.id = g.segment_id
-    ORDER BY g.expires_at, g.user_id
-    RETURNING 1
-  )
-  SELECT count(*)::int AS count FROM recorded`;
+  )`,
+  using: 'due',
+});
 
 /**
  * Registers user $1 (known since $2) if new, and either way holds the user's row lock until the
