@@ -19,7 +19,7 @@ import { AppConfig, PersistenceModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
 import { rateLimiting } from './http/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
-import { loggingModule } from './logging/logging.module';
+import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -34,7 +34,7 @@ export class ApiModule {
     const rateLimit = rateLimiting(config);
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), loggingModule(config), ...rateLimit.imports],
+      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config), ...rateLimit.imports],
       controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
         CreateSegment,

@@ -8,6 +8,7 @@ import { JsonOnlyFastifyAdapter } from './http/json-only-adapter';
 import { registerSecurityHeaders } from './http/security-headers';
 import { setupSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation.pipe';
+import { AccessLog } from './logging/access-log';
 import { echoRequestId, requestIdOf } from './logging/request-id';
 import { Metrics } from './metrics/metrics';
 
@@ -28,7 +29,7 @@ export function createHttpAdapter(): FastifyAdapter {
   });
 }
 
-/** Everything an app needs besides its module: validation, the error filter, docs and request metrics. */
+/** Everything an app needs besides its module: validation, the error filter, docs, the access log and request metrics. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
@@ -42,12 +43,13 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.addHook('preParsing', new ApiKeyCheck(app.get(AppConfig)).preParsing);
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
-      metrics.httpDuration.observe(
-        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-      done();
-    });
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  fastify.addHook('onResponse', app.get(AccessLog).onResponse);
   setupSwagger(app);
   return app;
 }

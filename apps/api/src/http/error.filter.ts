@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from './error-mapping';
 
 /** The one place where errors become HTTP answers. */
@@ -9,10 +9,12 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = toErrorResponse(exception);
+    const http = host.switchToHttp();
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, code: body.code }, (exception as Error)?.message ?? String(exception));
+      const reqId = http.getRequest<FastifyRequest>().id;
+      this.logger.error({ reqId, err: exception, code: body.code }, (exception as Error)?.message ?? String(exception));
     }
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const reply = http.getResponse<FastifyReply>();
     if (body.statusCode === 503) reply.header('Retry-After', '1');
     void reply.status(body.statusCode).send(body);
   }

@@ -1,61 +1,67 @@
-import { DynamicModule, RequestMethod } from '@nestjs/common';
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
+import { DynamicModule, Module } from '@nestjs/common';
 import pino from 'pino';
-import { Options } from 'pino-http';
 import { AppConfig } from '@app/infrastructure';
+import { AccessLog } from './access-log';
 import { defaultLogDestination, LogDestination } from './log-destination';
 import { REDACTED, secretMasker } from './secret-masking';
+import { ServiceLogger } from './service-logger';
 
-/** Probes and scrapes would drown the request log. */
-const QUIET_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'];
 
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-];
-
-/** Middleware sees `url` relative to its mount point; `originalUrl` is the request's. */
-const originalUrl = (request: IncomingMessage & { originalUrl?: string }) => request.originalUrl ?? request.url ?? '';
-
-function httpLogOptions(config: AppConfig): Options {
-  const mask = secretMasker(config.apiKeys);
+/** What every line has: level as a word, ISO time, pid and hostname. */
+function baseOptions(config: AppConfig): pino.LoggerOptions {
   return {
     level: config.logLevel,
-    // The request id is Fastify's (see requestIdOf); logs written while serving a request carry it as reqId.
-    quietReqLogger: true,
-    autoLogging: { ignore: (request) => QUIET_PATHS.test(originalUrl(request)) },
-    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    redact: { paths: REDACTED_PATHS, censor: REDACTED },
-    serializers: {
-      // The status is enough: response headers are the same on every answer.
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      err: (error: Error) => {
-        const serialized = pino.stdSerializers.err(error);
-        return { ...serialized, message: mask(serialized.message), stack: mask(serialized.stack) };
-      },
-    },
     formatters: { level: (label) => ({ level: label }) },
     timestamp: pino.stdTimeFunctions.isoTime,
-    hooks: {
-      logMethod(args, method) {
-        const masked = args.map((arg: unknown) => (typeof arg === 'string' ? mask(arg) : arg));
-        method.apply(this, masked as Parameters<typeof method>);
-      },
-    },
   };
 }
 
-/** Structured request and application logs (nestjs-pino) at LOG_LEVEL, without secrets. */
-export function loggingModule(config: AppConfig): DynamicModule {
-  return LoggerModule.forRootAsync({
-    providers: [{ provide: LogDestination, useFactory: () => defaultLogDestination(config) }],
-    inject: [LogDestination],
-    useFactory: (destination: LogDestination) => ({
-      pinoHttp: [httpLogOptions(config), destination],
-      forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    }),
-  });
+/** For application logs, whose messages and objects may carry secrets (a DATABASE_URL in an error, say). */
+function applicationLogger(config: AppConfig, destination: LogDestination): pino.Logger {
+  const mask = secretMasker(config.apiKeys);
+  return pino(
+    {
+      ...baseOptions(config),
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+      serializers: {
+        err: (error: Error) => {
+          const serialized = pino.stdSerializers.err(error);
+          return { ...serialized, message: mask(serialized.message), stack: mask(serialized.stack) };
+        },
+      },
+      hooks: {
+        logMethod(args, method) {
+          const masked = args.map((arg: unknown) => (typeof arg === 'string' ? mask(arg) : arg));
+          method.apply(this, masked as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
+}
+
+/** Structured JSON logs (pino) at LOG_LEVEL, without secrets: Nest's logger and the access log. */
+@Module({})
+export class LoggingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: LoggingModule,
+      global: true,
+      providers: [
+        { provide: LogDestination, useFactory: () => defaultLogDestination(config) },
+        {
+          provide: ServiceLogger,
+          inject: [LogDestination],
+          useFactory: (destination: LogDestination) => new ServiceLogger(applicationLogger(config, destination)),
+        },
+        {
+          provide: AccessLog,
+          inject: [LogDestination],
+          useFactory: (destination: LogDestination) => new AccessLog(pino(baseOptions(config), destination)),
+        },
+      ],
+      exports: [ServiceLogger, AccessLog],
+    };
+  }
 }

@@ -1,0 +1,79 @@
+import { Logger } from '@nestjs/common';
+import pino from 'pino';
+import { AccessLog } from './access-log';
+import { ServiceLogger } from './service-logger';
+
+function capture(level = 'trace'): { logger: pino.Logger; entries: () => Array<Record<string, any>> } {
+  const lines: string[] = [];
+  const logger = pino({ level, formatters: { level: (label) => ({ level: label }) } }, { write: (line: string) => lines.push(line) });
+  return { logger, entries: () => lines.map((line) => JSON.parse(line)) };
+}
+
+describe('ServiceLogger', () => {
+  it("turns Nest's (object, message, context) calls into one line with the object's fields", () => {
+    const { logger, entries } = capture();
+    const nest = new ServiceLogger(logger);
+    nest.error({ reqId: 'r-1', code: 'INTERNAL' }, 'it broke', 'Errors');
+    nest.log('listening', 'Main');
+    nest.verbose('details', 'Sweep');
+    nest.warn(new Error('disk full'), 'Storage');
+    expect(entries()).toMatchObject([
+      { level: 'error', reqId: 'r-1', code: 'INTERNAL', context: 'Errors', msg: 'it broke' },
+      { level: 'info', context: 'Main', msg: 'listening' },
+      { level: 'trace', context: 'Sweep', msg: 'details' },
+      { level: 'warn', context: 'Storage', msg: 'disk full', err: { message: 'disk full' } },
+    ]);
+  });
+
+  it('is what a Nest Logger writes through once installed', () => {
+    const { logger, entries } = capture('info');
+    Logger.overrideLogger(new ServiceLogger(logger));
+    try {
+      new Logger('Jobs').debug('below the level');
+      new Logger('Jobs').log('swept 3');
+    } finally {
+      Logger.overrideLogger(true);
+    }
+    expect(entries()).toMatchObject([{ level: 'info', context: 'Jobs', msg: 'swept 3' }]);
+  });
+});
+
+describe('AccessLog', () => {
+  const answer = (statusCode: number) => ({ statusCode, elapsedTime: 1.23456 });
+  const request = (url: string, headers: Record<string, string> = {}) => ({ id: 'id-1', method: 'GET', url, ip: '127.0.0.1', headers });
+
+  it('writes one line per request and takes every secret header out', () => {
+    const { logger, entries } = capture('info');
+    const headers = { authorization: 'Bearer s3cret', 'proxy-authorization': 'Basic s3cret', 'x-api-key': 's3cret', cookie: 's=s3cret', accept: '*/*' };
+    new AccessLog(logger).onResponse(request('/api/v1/segments', headers), answer(200), () => undefined);
+    expect(entries()).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        reqId: 'id-1',
+        msg: 'request completed',
+        req: {
+          id: 'id-1',
+          method: 'GET',
+          url: '/api/v1/segments',
+          remoteAddress: '127.0.0.1',
+          headers: { authorization: '[redacted]', 'proxy-authorization': '[redacted]', 'x-api-key': '[redacted]', cookie: '[redacted]', accept: '*/*' },
+        },
+        res: { statusCode: 200 },
+        responseTime: 1.23,
+      }),
+    ]);
+    expect(headers.authorization).toBe('Bearer s3cret');
+  });
+
+  it('logs 4xx at warn and 5xx at error, and keeps probes out', () => {
+    const { logger, entries } = capture('info');
+    const log = new AccessLog(logger);
+    for (const [url, status] of [['/health/ready', 503], ['/metrics', 200], ['/api/v1/x', 404], ['/api/v1/y', 500]] as const) {
+      log.onResponse(request(url), answer(status), () => undefined);
+    }
+    expect(entries().map((entry) => [entry.level, entry.req.url])).toEqual([
+      ['warn', '/api/v1/x'],
+      ['error', '/api/v1/y'],
+    ]);
+  });
+});
