@@ -6,8 +6,9 @@
  *   npm run bench -- [--users 100000] [--seconds 10] [--connections 32] [--no-build] [--bulk] [--keep-db]
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
- * own database. Results: one table on stdout, the same as JSON under bench/results/. docs/performance.md
- * explains the figures.
+ * own database. Each load also runs against bare Fastify routes on the same repository (the ceiling
+ * of the prescribed stack). Results: one table on stdout, the same as JSON under bench/results/.
+ * docs/performance.md explains the figures.
  */
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
 const { cpus, tmpdir } = require('node:os');
@@ -45,6 +46,24 @@ function parseArgs(argv) {
   }
   if (options.users < 10) throw new Error('--users must be at least 10');
   return options;
+}
+
+/**
+ * The same read and write loads against bench/lib/ceiling-server.js: bare Fastify routes on the built
+ * repository, with none of the service's per-request work. The service stays up but idle meanwhile.
+ */
+async function measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds, warmup }) {
+  log(`ceiling (bare Fastify routes on the same repository): read and write, ${seconds} s each`);
+  const server = await startService({ root: ROOT, env: serviceEnv, logFile, args: [join(__dirname, 'lib/ceiling-server.js')] });
+  try {
+    const options = { ...loadOptions, baseUrl: server.baseUrl };
+    if (warmup > 0) await load({ ...options, kind: 'read', seconds: warmup });
+    const read = await load({ ...options, kind: 'read', seconds });
+    const write = await load({ ...options, kind: 'write', seconds });
+    return { read, write };
+  } finally {
+    await server.stop();
+  }
 }
 
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -124,9 +143,12 @@ async function main() {
     const writeRss = writeRssSampler.stop();
     log('write: pgbench');
     const pgWrite = await runPgbench({ ...pgOptions, name: 'write', script: writeScript(captured, options.users, SEGMENTS) });
+    const ceiling = await measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds: options.seconds, warmup: options.warmup });
 
     const ratio = (service, limit) => Math.round((service.rate / limit.rate) * 100) / 100;
     result.read = { service: read, pgbench: pgRead, ratio: ratio(read, pgRead) };
+    result.read_ceiling = { service: ceiling.read, pgbench: pgRead, ratio: ratio(ceiling.read, pgRead) };
+    result.write_ceiling = { service: ceiling.write, pgbench: pgWrite, ratio: ratio(ceiling.write, pgWrite) };
     result.write = { service: write, pgbench: pgWrite, ratio: ratio(write, pgWrite) };
     result.peak_rss_mb = Math.max(readRss, writeRss);
 

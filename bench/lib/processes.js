@@ -122,12 +122,13 @@ function startProdArgs(root) {
 
 /**
  * Starts the built service the way `npm run start:prod` does (node itself, not npm, so that the pid is
- * the service's) with `env`, output to `logFile`, and waits until it is ready.
+ * the service's) with `env`, output to `logFile`, and waits until it is ready. `args` runs another
+ * node script instead, with the same environment.
  */
-async function startService({ root, env, logFile }) {
+async function startService({ root, env, logFile, args = startProdArgs(root) }) {
   const port = await freePort();
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, startProdArgs(root), {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', out, out],

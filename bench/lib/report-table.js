@@ -23,6 +23,13 @@ function printTable(result) {
         : `>= ${targets.writeRatio}, all 2xx: ${verdict(figure.ratio >= targets.writeRatio && s.non2xx === 0 && s.socket_errors === 0)}`;
     rows.push([kind, s.rate, s.p50_ms, s.p99_ms, s.non2xx + s.socket_errors, p.rate.toFixed(1), p.p50_ms, p.p99_ms, figure.ratio, target]);
   }
+  for (const kind of ['read', 'write']) {
+    const ceiling = result[`${kind}_ceiling`];
+    if (!ceiling) continue;
+    const s = ceiling.service;
+    const row = [`${kind}, bare Fastify (ceiling)`, s.rate, s.p50_ms, s.p99_ms, s.non2xx + s.socket_errors];
+    rows.push([...row, ceiling.pgbench.rate.toFixed(1), '', '', ceiling.ratio, 'for reference']);
+  }
   console.log(`\nusers ${result.seed?.users}, ${result.options.connections} connections, ${result.options.seconds} s each, ` +
     `${result.machine.cpus} CPUs, pool ${result.options.pool_size}, WEB_CONCURRENCY ${result.options.web_concurrency}`);
   console.log(table(rows));

@@ -1,0 +1,44 @@
+'use strict';
+/**
+ * The hot paths' ceiling on this machine with the stack the architecture prescribes: bare Fastify
+ * routes serving GET and PATCH /api/v1/users/:id/segments through the built domain and repository
+ * (prepared statements, batched lookups, the one-statement change set) on a pg pool of the service's
+ * size, with nothing else: no Nest, no hooks, no access log, no metrics, no validation beyond the
+ * domain's. What the service serves is measured against it (docs/performance.md).
+ *
+ *   DATABASE_URL=... PORT=... node bench/lib/ceiling-server.js
+ */
+const { join } = require('node:path');
+const Fastify = require('fastify');
+const { Pool } = require('pg');
+
+const dist = join(__dirname, '../../dist/libs');
+const { SqlMembershipRepository } = require(join(dist, 'infrastructure/src/persistence/sql-membership-repository.js'));
+const { SqlExecutor } = require(join(dist, 'infrastructure/src/persistence/sql-executor.js'));
+const { planChangeSet } = require(join(dist, 'domain/src'));
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }));
+const iso = (date) => (date === null ? null : date.toISOString());
+
+const app = Fastify();
+app.get('/health/ready', async () => ({ status: 'ok' }));
+const answer = (userId, memberships) => ({
+  user_id: userId,
+  segments: memberships.map((m) => ({ slug: m.slug, source: m.source, added_at: iso(m.addedAt), expires_at: iso(m.expiresAt) })),
+});
+app.get('/api/v1/users/:id/segments', async (request) => {
+  const userId = Number(request.params.id);
+  return answer(userId, await repository.activeOf(userId, new Date()));
+});
+app.patch('/api/v1/users/:id/segments', async (request) => {
+  const userId = Number(request.params.id);
+  const now = new Date();
+  return answer(userId, await repository.applyChanges(userId, planChangeSet(request.body, now), now));
+});
+
+process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
+app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
