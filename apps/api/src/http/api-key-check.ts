@@ -5,7 +5,7 @@ import { errorBody } from './error-mapping';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
-/** What the key check reads of a request (structural: Nest's Fastify and the root one both fit). */
+/** What the key check reads of a request. */
 export interface KeyedRequest {
   url: string;
   headers: IncomingHttpHeaders;

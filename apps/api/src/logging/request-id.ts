@@ -12,10 +12,7 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
-/**
- * An `onRequest` hook: every answer, errors included, carries the request id. (Typed by shape: Nest
- * ships its own copy of fastify, whose types differ from the root one's in name only.)
- */
+/** An `onRequest` hook: every answer, errors included, carries the request id. */
 export function echoRequestId(
   request: { id: string },
   reply: { header(name: string, value: string): unknown },
