@@ -59,6 +59,7 @@ async function measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds,
     const options = { ...loadOptions, baseUrl: server.baseUrl };
     if (warmup > 0) await load({ ...options, kind: 'read', seconds: warmup });
     const read = await load({ ...options, kind: 'read', seconds });
+    if (warmup > 0) await load({ ...options, kind: 'write', seconds: Math.max(1, Math.round(warmup / 2)) });
     const write = await load({ ...options, kind: 'write', seconds });
     return { read, write };
   } finally {

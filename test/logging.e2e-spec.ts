@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { LogDestination } from '../apps/api/src/logging/log-destination';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -76,6 +77,26 @@ describe('request ids and logs', () => {
     expect(completed('denied-req')).toMatchObject({ level: 'warn', res: { statusCode: 401 } });
     expect(log.lines.join('\n')).not.toContain(API_KEY);
     expect(log.lines.join('\n')).not.toContain('wrong-key');
+  });
+
+  it('logs a client that hangs up mid-body as an aborted request, not as a server error', async () => {
+    const { hostname, port } = new URL(t.baseUrl.replace('[::1]', '127.0.0.1'));
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          'PATCH /api/v1/users/8/segments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+            `Content-Length: 100\r\nX-API-Key: ${API_KEY}\r\nX-Request-Id: hung-up\r\n\r\n{"add":`,
+          () => setTimeout(() => socket.destroy(), 100),
+        );
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    const lines = () => log.entries().filter((entry) => entry.reqId === 'hung-up');
+    for (let waited = 0; lines().length === 0 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines()).toEqual([expect.objectContaining({ level: 'warn', msg: 'request aborted', req: expect.objectContaining({ method: 'PATCH' }) })]);
+    expect(JSON.stringify(lines())).not.toContain(API_KEY);
   });
 
   it('keeps health probes and metric scrapes out of the request log', async () => {

@@ -10,6 +10,7 @@ import { setupSwagger } from './http/swagger';
 import { createValidationPipe } from './http/validation.pipe';
 import { AccessLog } from './logging/access-log';
 import { echoRequestId, requestIdOf } from './logging/request-id';
+import { ServiceLogger } from './logging/service-logger';
 import { Metrics } from './metrics/metrics';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -29,8 +30,9 @@ export function createHttpAdapter(): FastifyAdapter {
   });
 }
 
-/** Everything an app needs besides its module: validation, the error filter, docs, the access log and request metrics. */
+/** Everything an app needs besides its module: logging, validation, the error filter, docs and request metrics. */
 export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
+  app.useLogger(app.get(ServiceLogger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
@@ -49,7 +51,9 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
     );
     done();
   });
-  fastify.addHook('onResponse', app.get(AccessLog).onResponse);
+  const accessLog = app.get(AccessLog);
+  fastify.addHook('onResponse', accessLog.onResponse);
+  fastify.addHook('onRequestAbort', accessLog.onRequestAbort);
   setupSwagger(app);
   return app;
 }

@@ -5,7 +5,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ConfigError, loadConfig } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
-import { ServiceLogger } from './logging/service-logger';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -45,7 +44,6 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
     bufferLogs: true,
   });
-  app.useLogger(app.get(ServiceLogger));
   configureApp(app);
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host });

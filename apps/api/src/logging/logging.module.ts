@@ -3,10 +3,8 @@ import pino from 'pino';
 import { AppConfig } from '@app/infrastructure';
 import { AccessLog } from './access-log';
 import { defaultLogDestination, LogDestination } from './log-destination';
-import { REDACTED, secretMasker } from './secret-masking';
+import { secretMasker } from './secret-masking';
 import { ServiceLogger } from './service-logger';
-
-const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'];
 
 /** What every line has: level as a word, ISO time, pid and hostname. */
 function baseOptions(config: AppConfig): pino.LoggerOptions {
@@ -17,17 +15,23 @@ function baseOptions(config: AppConfig): pino.LoggerOptions {
   };
 }
 
-/** For application logs, whose messages and objects may carry secrets (a DATABASE_URL in an error, say). */
+/** For application logs, whose messages and errors may carry secrets (a DATABASE_URL in an error, say). */
 function applicationLogger(config: AppConfig, destination: LogDestination): pino.Logger {
   const mask = secretMasker(config.apiKeys);
   return pino(
     {
       ...baseOptions(config),
-      redact: { paths: REDACTED_PATHS, censor: REDACTED },
       serializers: {
         err: (error: Error) => {
-          const serialized = pino.stdSerializers.err(error);
-          return { ...serialized, message: mask(serialized.message), stack: mask(serialized.stack) };
+          const serialized = pino.stdSerializers.err(error) as unknown;
+          // Anything can be thrown: only an error-like object has a message and a stack to mask.
+          if (typeof serialized !== 'object' || serialized === null) return serialized;
+          const { message, stack } = serialized as { message?: unknown; stack?: unknown };
+          return {
+            ...serialized,
+            message: typeof message === 'string' ? mask(message) : message,
+            stack: typeof stack === 'string' ? mask(stack) : stack,
+          };
         },
       },
       hooks: {

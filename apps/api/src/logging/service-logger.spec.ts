@@ -25,6 +25,20 @@ describe('ServiceLogger', () => {
     ]);
   });
 
+  it("keeps the stack of Nest's own error(message, stack, context) and an Error's own message", () => {
+    const { logger, entries } = capture();
+    const nest = new ServiceLogger(logger);
+    const failure = new Error('socket hang up');
+    nest.error('Error during shutdown', failure.stack, 'NestApplicationContext');
+    nest.error(failure, 'while closing the pool', 'Database');
+    nest.error('no stack known', undefined, 'NestApplicationContext');
+    expect(entries()).toMatchObject([
+      { context: 'NestApplicationContext', msg: 'Error during shutdown', err: { message: 'Error during shutdown', stack: failure.stack } },
+      { context: 'Database', msg: 'while closing the pool', err: { message: 'socket hang up' } },
+      { context: 'NestApplicationContext', msg: 'no stack known' },
+    ]);
+  });
+
   it('is what a Nest Logger writes through once installed', () => {
     const { logger, entries } = capture('info');
     Logger.overrideLogger(new ServiceLogger(logger));
@@ -63,6 +77,21 @@ describe('AccessLog', () => {
       }),
     ]);
     expect(headers.authorization).toBe('Bearer s3cret');
+  });
+
+  it('writes a warn line when the client gives up before the answer', () => {
+    const { logger, entries } = capture('info');
+    const log = new AccessLog(logger);
+    log.onRequestAbort(request('/api/v1/users/1/segments', { 'x-api-key': 's3cret' }), () => undefined);
+    log.onRequestAbort(request('/health/ready'), () => undefined);
+    expect(entries()).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        reqId: 'id-1',
+        msg: 'request aborted',
+        req: expect.objectContaining({ url: '/api/v1/users/1/segments', headers: { 'x-api-key': '[redacted]' } }),
+      }),
+    ]);
   });
 
   it('logs 4xx at warn and 5xx at error, and keeps probes out', () => {

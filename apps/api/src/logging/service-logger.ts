@@ -3,6 +3,9 @@ import pino from 'pino';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
+/** A stack trace's frame lines, as Error.stack has them. */
+const STACK_TRACE = /\n\s+at /;
+
 /**
  * Nest's logger on top of the service's pino logger. `new Logger('Ctx').error({ err, code }, 'msg')`
  * becomes one JSON line `{ context: 'Ctx', err, code, msg }`.
@@ -34,17 +37,22 @@ export class ServiceLogger implements LoggerService {
     this.write('trace', message, rest);
   }
 
-  /** Nest appends the logger's context as the last argument. */
+  /**
+   * Nest appends the logger's context as the last argument, and its own error logs pass a stack
+   * before it: `error(message, stack, context)`.
+   */
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
     const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    const [first, ...args] = rest;
     if (message instanceof Error) {
-      this.pino[level]({ context, err: message }, message.message);
+      this.pino[level]({ context, err: message }, typeof first === 'string' ? first : message.message, ...args);
     } else if (typeof message === 'object' && message !== null) {
-      const [text, ...args] = rest;
-      this.pino[level]({ context, ...message }, text === undefined ? undefined : String(text), ...args);
+      this.pino[level]({ context, ...message }, first === undefined ? undefined : String(first), ...args);
+    } else if (typeof first === 'string' && STACK_TRACE.test(first) && args.length === 0) {
+      this.pino[level]({ context, err: { message: String(message), stack: first } }, String(message));
     } else {
-      this.pino[level]({ context }, String(message), ...rest);
+      this.pino[level]({ context }, String(message), ...rest.filter((arg) => arg !== undefined));
     }
   }
 }
