@@ -12,15 +12,16 @@ const { join } = require('node:path');
 const Fastify = require('fastify');
 const { Pool } = require('pg');
 
-const dist = join(__dirname, '../../dist/libs');
-const { SqlMembershipRepository } = require(join(dist, 'infrastructure/src/persistence/sql-membership-repository.js'));
-const { SqlExecutor } = require(join(dist, 'infrastructure/src/persistence/sql-executor.js'));
-const { planChangeSet } = require(join(dist, 'domain/src'));
+require('reflect-metadata');
+const dist = join(__dirname, '../../dist');
+const { SqlMembershipRepository } = require(join(dist, 'libs/infrastructure/src/persistence/sql-membership-repository.js'));
+const { SqlExecutor } = require(join(dist, 'libs/infrastructure/src/persistence/sql-executor.js'));
+const { planChangeSet } = require(join(dist, 'libs/domain/src'));
+const { UserSegmentsResponse } = require(join(dist, 'apps/api/src/users/dto/user.responses.js'));
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 pool.on('error', (error) => console.error(`idle connection failed: ${error.message}`));
 const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }));
-const iso = (date) => (date === null ? null : date.toISOString());
 
 // Errors only: a failing route shows in the bench's log, and as non-2xx in its table.
 const app = Fastify({ logger: { level: 'error' } });
@@ -28,18 +29,14 @@ app.get('/health/ready', async () => {
   await pool.query('SELECT 1');
   return { status: 'ok' };
 });
-const answer = (userId, memberships) => ({
-  user_id: userId,
-  segments: memberships.map((m) => ({ slug: m.slug, source: m.source, added_at: iso(m.addedAt), expires_at: iso(m.expiresAt) })),
-});
 app.get('/api/v1/users/:id/segments', async (request) => {
   const userId = Number(request.params.id);
-  return answer(userId, await repository.activeOf(userId, new Date()));
+  return UserSegmentsResponse.from(userId, await repository.activeOf(userId, new Date()));
 });
 app.patch('/api/v1/users/:id/segments', async (request) => {
   const userId = Number(request.params.id);
   const now = new Date();
-  return answer(userId, await repository.applyChanges(userId, planChangeSet(request.body, now), now));
+  return UserSegmentsResponse.from(userId, await repository.applyChanges(userId, planChangeSet(request.body, now), now));
 });
 
 process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));

@@ -11,9 +11,9 @@ export class ErrorFilter implements ExceptionFilter {
     const body = toErrorResponse(exception);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
-    // A client that hung up mid-body fails the read with ECONNRESET: not a server fault (the access
-    // log has its "request aborted" line), and not the database's.
-    if (body.statusCode >= 500 && !request.raw.destroyed) {
+    // The request's own read failing (a client that hung up mid-body: ECONNRESET) is no server fault,
+    // and not the database's; the access log has its "request aborted" line.
+    if (body.statusCode >= 500 && exception !== request.raw.errored) {
       this.logger.error({ reqId: request.id, err: exception, code: body.code }, (exception as Error)?.message ?? String(exception));
     }
     const reply = http.getResponse<FastifyReply>();

@@ -45,7 +45,7 @@ export class AccessLog {
   /** A Fastify `onResponse` hook. */
   readonly onResponse = (request: AnsweredRequest, reply: { statusCode: number; elapsedTime: number }, done: () => void): void => {
     const level = levelOf(reply.statusCode);
-    if (this.logger.isLevelEnabled(level) && !QUIET_PATHS.test(request.url)) {
+    if (this.logs(level, request)) {
       this.logger[level](
         {
           reqId: request.id,
@@ -61,9 +61,13 @@ export class AccessLog {
 
   /** A Fastify `onRequestAbort` hook: the client closed the connection before its answer. */
   readonly onRequestAbort = (request: AnsweredRequest, done: () => void): void => {
-    if (this.logger.isLevelEnabled('warn') && !QUIET_PATHS.test(request.url)) {
+    if (this.logs('warn', request)) {
       this.logger.warn({ reqId: request.id, req: requestFields(request) }, 'request aborted');
     }
     done();
   };
+
+  private logs(level: pino.Level, request: AnsweredRequest): boolean {
+    return this.logger.isLevelEnabled(level) && !QUIET_PATHS.test(request.url);
+  }
 }
