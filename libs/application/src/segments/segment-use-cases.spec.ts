@@ -37,7 +37,7 @@ class InMemorySegments extends SegmentRepository {
   }
 }
 
-const clock: Clock = { now: () => new Date('2030-01-01T00:00:00Z') };
+const clock: Clock = { now: () => new Date('2030-01-01T00:00:00Z'), offsetMs: () => 0 };
 
 describe('segment use cases', () => {
   it('create answers SegmentExistsError for a taken slug', async () => {
@@ -52,7 +52,7 @@ describe('segment use cases', () => {
     const repository = new InMemorySegments();
     await expect(new GetSegment(repository, clock).execute('X')).rejects.toThrow(SegmentNotFoundError);
     await expect(new UpdateSegment(repository, clock).execute('X', { description: 'd' })).rejects.toThrow(SegmentNotFoundError);
-    await expect(new DeleteSegment(repository, clock).execute('X')).rejects.toThrow(SegmentNotFoundError);
+    await expect(new DeleteSegment(repository).execute('X')).rejects.toThrow(SegmentNotFoundError);
     await expect(new ListSegmentMembers(repository, clock).execute({ slug: 'X', limit: 10 })).rejects.toThrow(
       new SegmentNotFoundError(['X']),
     );

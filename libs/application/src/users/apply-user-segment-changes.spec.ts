@@ -17,11 +17,15 @@ class InMemoryMemberships extends MembershipRepository {
   readonly held = new Map<string, Membership>();
   calls = 0;
 
-  constructor(private readonly segments: string[]) {
+  constructor(
+    private readonly segments: string[],
+    private readonly now: Date,
+  ) {
     super();
   }
 
-  async applyChanges(_userId: number, plan: ChangeSetPlan, now: Date): Promise<Membership[]> {
+  async applyChanges(_userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
+    const now = this.now;
     this.calls++;
     const missing = [...plan.add.map((a) => a.slug), ...plan.remove].filter((slug) => !this.segments.includes(slug));
     if (missing.length > 0) throw new SegmentNotFoundError(missing);
@@ -46,7 +50,7 @@ class InMemoryMemberships extends MembershipRepository {
 describe('ApplyUserSegmentChanges', () => {
   const now = new Date('2030-01-31T10:00:00.000Z');
   const setup = () => {
-    const memberships = new InMemoryMemberships(['A', 'B', 'C']);
+    const memberships = new InMemoryMemberships(['A', 'B', 'C'], now);
     return { memberships, useCase: new ApplyUserSegmentChanges(memberships, new FixedClock(now)) };
   };
 
