@@ -1,14 +1,18 @@
-import { OpenAPIObject } from '@nestjs/swagger';
+import { OpenAPIObject, SecurityRequirementObject } from '@nestjs/swagger';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+const KEY_SCHEMES: SecurityRequirementObject[] = [{ bearer: [] }, { 'api-key': [] }];
+
 /**
  * What holds for every operation and is not said by a decorator: the request id header in and out,
- * and no API key for health, docs and metrics (the API-key guard's open paths).
+ * an API key on /api/** (required when keys are configured, optional, `{}`, when not), and no key for
+ * health, docs and metrics (the API-key check's open paths).
  */
-export function applyOpenApiConventions(document: OpenAPIObject): OpenAPIObject {
+export function applyOpenApiConventions(document: OpenAPIObject, options: { keysRequired: boolean }): OpenAPIObject {
+  document.security = options.keysRequired ? KEY_SCHEMES : [...KEY_SCHEMES, {}];
   document.components = {
     ...document.components,
     parameters: {
