@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +29,9 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
  * Starts the built service with only these variables, in an empty directory (no .env, no ./data);
  * expects exit 1 and returns its one stderr line.
  */
-function startFailure(env: Record<string, string>): string {
+function startFailure(env: Record<string, string>, cwd = tmpdir()): string {
   const result = spawnSync(process.execPath, [API_MAIN], {
-    cwd: tmpdir(),
+    cwd,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
     encoding: 'utf8',
     timeout: 20_000,
@@ -41,6 +41,36 @@ function startFailure(env: Record<string, string>): string {
   expect(lines).toEqual([expect.any(String)]);
   return lines[0];
 }
+
+describeOnce('.env in the working directory', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'segments-dotenv-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is read at start', () => {
+    writeFileSync(join(dir, '.env'), '# settings\nLOG_LEVEL=info\nPORT="eighty"\n');
+    expect(startFailure({}, dir)).toBe('invalid configuration: PORT must be an integer from 0 to 65535, got "eighty"');
+  });
+
+  it('loses to the real environment', () => {
+    writeFileSync(join(dir, '.env'), 'PORT=eighty\n');
+    expect(startFailure({ PORT: 'ninety' }, dir)).toBe('invalid configuration: PORT must be an integer from 0 to 65535, got "ninety"');
+  });
+
+  it('that cannot be read stops start-up with one line', () => {
+    const unreadable = mkdtempSync(join(tmpdir(), 'segments-dotenv-dir-'));
+    try {
+      mkdirSync(join(unreadable, '.env'));
+      expect(startFailure({}, unreadable)).toBe('invalid configuration: .env cannot be read (EISDIR): fix or remove it');
+    } finally {
+      rmSync(unreadable, { recursive: true, force: true });
+    }
+  });
+});
 
 describeOnce('a key file that cannot be used stops start-up with one line', () => {
   let dir: string;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, loadConfig } from '@app/infrastructure';
+import { AppConfig, loadConfig, loadEnvFile } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { secretMasker } from './logging/secret-masking';
@@ -18,6 +18,7 @@ function fail(error: unknown, config: Partial<AppConfig>): never {
 
 function readConfig(): AppConfig {
   try {
+    loadEnvFile();
     return loadConfig();
   } catch (error) {
     return fail(error, {});

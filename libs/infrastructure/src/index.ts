@@ -1,4 +1,5 @@
 export * from './config/app-config';
+export * from './config/env-file';
 export * from './database/database';
 export * from './database/database-errors';
 export * from './database/database-start-failure';
