@@ -463,7 +463,7 @@ export interface components {
     };
     responses: never;
     parameters: {
-        /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+        /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
         RequestId: string;
     };
     requestBodies: never;
@@ -483,7 +483,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -586,7 +586,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -738,7 +738,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -859,7 +859,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -978,7 +978,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1137,7 +1137,7 @@ export interface operations {
                 cursor?: string;
             };
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1258,7 +1258,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -1395,7 +1395,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1501,7 +1501,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1661,7 +1661,7 @@ export interface operations {
                 to?: string;
             };
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -1774,7 +1774,7 @@ export interface operations {
                 lang?: "ru" | "en";
             };
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -1892,7 +1892,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
@@ -2013,7 +2013,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -2052,7 +2052,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;
@@ -2108,7 +2108,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed. */
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path?: never;

@@ -21,9 +21,12 @@ export function applyOpenApiConventions(document: OpenAPIObject, options: { keys
         name: REQUEST_ID_HEADER,
         in: 'header',
         required: false,
-        description: 'Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed.',
-        // No example: Swagger UI would prefill it, and every try would share one id.
-        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+        description:
+          'Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, ' +
+          'or none, is replaced by a generated one (never refused).',
+        // No pattern: a malformed id is replaced, not refused. No example: Swagger UI would prefill it,
+        // and every try would share one id.
+        schema: { type: 'string' },
       },
     },
     headers: {
