@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOpenApiDocumentOffline, serializeOpenApi } from '../apps/api/src/http/openapi-offline';
-import { OPENAPI_FILE, OpenApiContract } from './support/openapi-contract';
+import { ObservedRequest, OPENAPI_FILE, OpenApiContract } from './support/openapi-contract';
 import { startTestApp, TestApp } from './support/test-app';
 
 interface Parameter {
@@ -66,6 +66,11 @@ describe('the served document and its examples', () => {
     expect(served.body).toEqual(document);
   });
 
+  it('names the service in the docs page title', async () => {
+    const page = await t.http.get('/docs').redirects(1).expect(200);
+    expect(page.text).toContain('<title>Segmentation service API</title>');
+  });
+
   /** Creating before changing before reading before deleting, so each example finds what it names. */
   const METHOD_ORDER = ['post', 'put', 'patch', 'get', 'delete'];
   const inOrder = [...operations].sort((a, b) => METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
@@ -101,6 +106,78 @@ describe('the served document and its examples', () => {
       }
     }
     expect(sent.length).toBeGreaterThanOrEqual(operations.length);
+  });
+});
+
+describe('the API key in the served document', () => {
+  const security = (served: { security?: unknown }) => served.security;
+  const KEYS = [{ bearer: [] }, { 'api-key': [] }];
+
+  it('is optional without API_KEYS (as committed), with no JWT format claimed', () => {
+    const committedDocument = JSON.parse(committed()) as { security?: unknown; components: { securitySchemes: Record<string, object> } };
+    expect(security(committedDocument)).toEqual([...KEYS, {}]);
+    expect(committedDocument.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS' });
+  });
+
+  it('is required with API_KEYS set', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'segments-openapi-keys-'));
+    const t = await startTestApp({ env: { DATA_DIR: dataDir, API_KEYS: 'key-for-the-docs-test' } });
+    try {
+      const served = await t.http.get('/docs-json').expect(200);
+      expect(security(served.body)).toEqual(KEYS);
+      expect(served.body.paths['/health/live'].get.security).toEqual([]);
+    } finally {
+      await t.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the request check (a validating proxy in front of the service)', () => {
+  const contract = OpenApiContract.fromFile();
+  const request = (overrides: Partial<ObservedRequest>): ObservedRequest => ({
+    method: 'PATCH',
+    route: '/api/v1/users/:user_id/segments',
+    params: { user_id: '1000' },
+    query: {},
+    headers: { 'content-type': 'application/json' },
+    body: { add: ['A', { slug: 'B', ttl: 'P1M2DT3H' }], remove: ['C'] },
+    ...overrides,
+  });
+  const report = (query: Record<string, string>) =>
+    request({ method: 'GET', route: '/api/v1/reports/history', params: {}, query, body: undefined });
+  const segment = (body: object) => request({ method: 'POST', route: '/api/v1/segments', params: {}, body });
+  const keysRequired = new OpenApiContract({ ...JSON.parse(committed()), security: [{ bearer: [] }, { 'api-key': [] }] });
+
+  it.each([
+    ['a change set', request({})],
+    ['a report for one user', report({ period: '2026-01', user_id: '1000', lang: 'en' })],
+    ['an auto percent with 2 decimals', segment({ slug: 'A', auto_percent: 0.29 })],
+    ['no key when none is required', request({})],
+  ])('accepts %s', (_case, observed) => {
+    expect(contract.requestProblems(observed)).toEqual([]);
+  });
+
+  it.each([
+    ['an empty change set', request({ body: {} })],
+    ['a change set of options only', request({ body: { ttl: 'P1D' } })],
+    ['a ttl that is no duration', request({ body: { add: ['A'], ttl: '2 days' } })],
+    ['a ttl with nothing after T', request({ body: { add: ['A'], ttl: 'P1DT' } })],
+    ['an unknown field', request({ body: { add: ['A'], extra: true } })],
+    ['a fractional user id', request({ params: { user_id: '1.5' } })],
+    ['a fractional user_id in a query', report({ period: '2026-01', user_id: '1.5' })],
+    ['a report without its period', report({})],
+    ['an auto percent with 3 decimals', segment({ slug: 'A', auto_percent: 0.125 })],
+    ['an empty segment change', request({ route: '/api/v1/segments/:slug', params: { slug: 'A' }, body: {} })],
+  ])('rejects %s', (_case, observed) => {
+    expect(contract.requestProblems(observed)).toEqual([expect.stringMatching(/^request /)]);
+  });
+
+  it('requires a key where the document does, in either header', () => {
+    expect(keysRequired.requestProblems(request({}))).toEqual([expect.stringContaining('carries none of the credentials')]);
+    const withHeader = (headers: Record<string, string>) => request({ headers: { 'content-type': 'application/json', ...headers } });
+    expect(keysRequired.requestProblems(withHeader({ authorization: 'Bearer k' }))).toEqual([]);
+    expect(keysRequired.requestProblems(withHeader({ 'x-api-key': 'k' }))).toEqual([]);
   });
 });
 

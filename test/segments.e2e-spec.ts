@@ -101,8 +101,10 @@ describe('segments', () => {
     expect(whole.body.next_cursor).toBeNull();
   });
 
-  it.each([['0'], ['1001'], ['abc'], ['1.5'], ['-1']])('rejects limit=%s', async (limit) => {
-    expectError(await t.http.get('/api/v1/segments').query({ limit }), 400, 'VALIDATION_FAILED');
+  it.each([['0'], ['1001'], ['abc'], ['1.5'], ['-1']])('rejects limit=%s, saying so once', async (limit) => {
+    const response = await t.http.get('/api/v1/segments').query({ limit });
+    expectError(response, 400, 'VALIDATION_FAILED');
+    expect(response.body.message).toBe('limit must be an integer from 1 to 1000');
   });
 
   it('rejects a cursor it did not issue', async () => {

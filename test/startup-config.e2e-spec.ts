@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './reliability/support/free-port';
 import { API_MAIN, ensureBuilt } from './support/built-app';
-import { postgresOnly } from './support/test-database';
+import { postgresOnly, serverUrl } from './support/test-database';
 
 const describeOnce = postgresOnly('start-up configuration: no database involved, checked once (in the PostgreSQL project)');
 
@@ -16,14 +21,142 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ DATABASE_POOL_SIZE: '-3' }, 'DATABASE_POOL_SIZE'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
   ])('%j names %s and exits non-zero', (env, variable) => {
-    const result = spawnSync(process.execPath, [API_MAIN], {
-      env: { PATH: process.env.PATH, ...env },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^invalid configuration: ${variable} `));
+    expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
+  });
+});
+
+/**
+ * Starts the built service with only these variables, in an empty directory (no .env, no ./data);
+ * expects exit 1 and returns its one stderr line.
+ */
+function startFailure(env: Record<string, string>, cwd = tmpdir()): string {
+  const result = spawnSync(process.execPath, [API_MAIN], {
+    cwd,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: '' });
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toEqual([expect.any(String)]);
+  return lines[0];
+}
+
+describeOnce('.env in the working directory', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'segments-dotenv-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is read at start', () => {
+    writeFileSync(join(dir, '.env'), '# settings\nLOG_LEVEL=info\nPORT="eighty"\n');
+    expect(startFailure({}, dir)).toBe('invalid configuration: PORT must be an integer from 0 to 65535, got "eighty"');
+  });
+
+  it('loses to the real environment', () => {
+    writeFileSync(join(dir, '.env'), 'PORT=eighty\n');
+    expect(startFailure({ PORT: 'ninety' }, dir)).toBe('invalid configuration: PORT must be an integer from 0 to 65535, got "ninety"');
+  });
+
+  it('that cannot be read stops start-up with one line', () => {
+    const unreadable = mkdtempSync(join(tmpdir(), 'segments-dotenv-dir-'));
+    try {
+      mkdirSync(join(unreadable, '.env'));
+      expect(startFailure({}, unreadable)).toBe('invalid configuration: .env cannot be read (EISDIR): fix or remove it');
+    } finally {
+      rmSync(unreadable, { recursive: true, force: true });
+    }
+  });
+});
+
+describeOnce('a key file that cannot be used stops start-up with one line', () => {
+  let dir: string;
+  const keyFile = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  // A database that opens (nothing is migrated), so that the key file is the only thing wrong.
+  const gdrive = (file: string) => ({
+    REPORT_STORAGE: 'gdrive',
+    GOOGLE_APPLICATION_CREDENTIALS: file,
+    DATABASE_URL: serverUrl(),
+    MIGRATIONS_RUN: 'false',
+  });
+
+  beforeAll(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'segments-keys-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a missing file', () => {
+    expect(startFailure(gdrive(join(dir, 'absent.json')))).toMatch(
+      /^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: cannot read .*absent\.json \(ENOENT\); set GOOGLE_APPLICATION_CREDENTIALS/,
+    );
+  });
+
+  it('a directory instead of a file', () => {
+    expect(startFailure(gdrive(dir))).toMatch(/^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: cannot read .* \(EISDIR\)/);
+  });
+
+  it.each([['not JSON', '-----BEGIN PRIVATE KEY-----'], ['a JSON list', '[]']])('%s', (_case, content) => {
+    const line = startFailure(gdrive(keyFile('bad.json', content)));
+    expect(line).toMatch(/^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: .*bad\.json is not a JSON object; set /);
+    expect(line).not.toContain('BEGIN');
+  });
+
+  it('missing fields', () => {
+    expect(startFailure(gdrive(keyFile('partial.json', '{"client_email":"a@b.c"}')))).toMatch(
+      /^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: .*partial\.json has no private_key; set /,
+    );
+  });
+});
+
+describeOnce('a database that cannot be opened stops start-up with one line', () => {
+  const server = new URL(serverUrl());
+  const at = (database: string, user = server.username || 'postgres', port = server.port || '5432') =>
+    `postgresql://${user}:not-shown@${server.hostname}:${port}/${database}`;
+
+  beforeAll(() => ensureBuilt());
+
+  it('a database that does not exist', () => {
+    const line = startFailure({ DATABASE_URL: at('segments_no_such_database') });
+    expect(line).toMatch(/^start-up failed: database "segments_no_such_database" does not exist on PostgreSQL at .*: create it .* or set DATABASE_URL/);
+    expect(line).not.toContain('not-shown');
+  });
+
+  it('a user the server does not know', () => {
+    expect(startFailure({ DATABASE_URL: at('postgres', 'segments_no_such_user') })).toMatch(
+      /^start-up failed: PostgreSQL at .* does not let user "segments_no_such_user" in .*: set an existing user in DATABASE_URL$/,
+    );
+  });
+
+  it('a server that refuses connections', async () => {
+    const port = String(await freePort());
+    expect(startFailure({ DATABASE_URL: at('postgres', 'postgres', port) })).toMatch(
+      new RegExp(`^start-up failed: cannot connect to PostgreSQL at ${server.hostname}:${port} \\(ECONNREFUSED\\): start the server, or set DATABASE_URL`),
+    );
+  });
+});
+
+describeOnce('a port in use stops start-up with one line', () => {
+  let taken: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    port = (taken.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+
+  it('names the address and PORT', () => {
+    expect(startFailure({ HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: serverUrl(), MIGRATIONS_RUN: 'false' })).toBe(
+      `start-up failed: cannot listen on 127.0.0.1:${port} (EADDRINUSE): set PORT (or HOST) to a free address`,
+    );
   });
 });

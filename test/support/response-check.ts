@@ -18,8 +18,10 @@ function payloadText(payload: unknown): string | undefined {
 
 /**
  * Every response the app sends in a test is checked against docs/openapi.json as it leaves the
- * server, whoever asked (supertest, fetch, a browser). A supertest request fails on its own response's
- * violations; any other client's are reported when the app closes.
+ * server, whoever asked (supertest, fetch, a browser); so is every request the app accepted (an
+ * answer below 400), as a validating proxy in front of it would check it: the document must never
+ * reject what the service serves. A supertest request fails on its own violations; any other
+ * client's are reported when the app closes.
  */
 export class ResponseCheck {
   private pending: Violation[] = [];
@@ -39,6 +41,18 @@ export class ResponseCheck {
           contentType: contentType === undefined ? undefined : String(contentType),
           body,
         });
+        if (reply.statusCode < 400) {
+          problems.push(
+            ...checker.requestProblems({
+              method: request.method,
+              route: request.routeOptions.url,
+              params: request.params as Record<string, string>,
+              query: request.query as Record<string, string | string[]>,
+              headers: request.headers,
+              body: request.body ?? undefined,
+            }),
+          );
+        }
       } catch (error) {
         // Thrown here, it would turn the answer into a 500: report it as a violation instead.
         problems = [`checking ${request.method} ${request.url} failed: ${(error as Error).stack}`];
@@ -53,14 +67,14 @@ export class ResponseCheck {
     const requestId = response.headers['x-request-id'] as string | undefined;
     const mine = this.pending.filter((violation) => requestId === undefined || violation.requestId === requestId);
     this.pending = this.pending.filter((violation) => !mine.includes(violation));
-    if (mine.length > 0) throw new Error(`response does not match docs/openapi.json:\n${mine.map((v) => v.problem).join('\n')}`);
+    if (mine.length > 0) throw new Error(`traffic does not match docs/openapi.json:\n${mine.map((v) => v.problem).join('\n')}`);
   };
 
   /** Throws the violations no supertest request has claimed. */
   assertNoneLeft(): void {
     const left = this.pending;
     this.pending = [];
-    if (left.length > 0) throw new Error(`responses did not match docs/openapi.json:\n${left.map((v) => v.problem).join('\n')}`);
+    if (left.length > 0) throw new Error(`traffic did not match docs/openapi.json:\n${left.map((v) => v.problem).join('\n')}`);
   }
 
   /** The agent with the check added to every request it makes. */

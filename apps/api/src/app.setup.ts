@@ -42,7 +42,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.addHook('onRequest', echoRequestId);
   registerSecurityHeaders(app);
   // API keys are checked before the body is read: unknown routes and bad bodies need a key too.
-  fastify.addHook('preParsing', new ApiKeyCheck(app.get(AppConfig)).preParsing);
+  const config = app.get(AppConfig);
+  fastify.addHook('preParsing', new ApiKeyCheck(config).preParsing);
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
@@ -54,6 +55,6 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const accessLog = app.get(AccessLog);
   fastify.addHook('onResponse', accessLog.onResponse);
   fastify.addHook('onRequestAbort', accessLog.onRequestAbort);
-  setupSwagger(app);
+  setupSwagger(app, config);
   return app;
 }

@@ -2,21 +2,26 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ConfigError, loadConfig } from '@app/infrastructure';
+import { AppConfig, loadConfig, loadEnvFile } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { secretMasker } from './logging/secret-masking';
+import { startFailureLine } from './start-failure';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** Any error that stops start-up: one line naming the cause and what to set, exit 1. */
+function fail(error: unknown, config: Partial<AppConfig>): never {
+  process.stderr.write(`${secretMasker([])(startFailureLine(error, config))}\n`);
+  process.exit(1);
+}
+
 function readConfig(): AppConfig {
   try {
+    loadEnvFile();
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`invalid configuration: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
+    return fail(error, {});
   }
 }
 
@@ -41,17 +46,19 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   const logger = new Logger('Main');
+  // Nest's start-up chatter is held back until listening, and a failure is rethrown to `fail`
+  // instead of being logged with its stack trace: the buffer is then never printed.
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
     bufferLogs: true,
-  });
+    autoFlushLogs: false,
+    abortOnError: false,
+  }).catch((error: unknown) => fail(error, config));
   configureApp(app);
   closeOnSignals(app, logger);
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => fail(error, config));
+  app.flushLogs();
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }
 
-bootstrap().catch((error: Error) => {
-  process.stderr.write(`start-up failed: ${error.message}\n`);
-  process.exit(1);
-});
+bootstrap().catch((error: unknown) => fail(error, {}));

@@ -7,14 +7,15 @@ export interface Duration {
   milliseconds: number;
 }
 
-const DURATION_PATTERN =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d{1,3})?)S)?)?$/;
+/** ISO 8601 duration syntax; the lookaheads refuse a bare `P` and a `T` with no time after it. */
+export const DURATION_PATTERN =
+  /^P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d{1,3})?)S)?)?$/;
 
 const MAX_YEARS = 100;
 
 export function parseDuration(text: string): Duration {
   const match = DURATION_PATTERN.exec(text);
-  if (!match || text === 'P' || text.endsWith('T')) {
+  if (!match) {
     throw new InvalidInputError(`ttl "${text}" is not an ISO 8601 duration such as P2D, PT36H or P1M2DT3H`, {
       ttl: text,
     });

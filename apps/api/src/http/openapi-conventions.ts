@@ -1,14 +1,18 @@
-import { OpenAPIObject } from '@nestjs/swagger';
+import { OpenAPIObject, SecurityRequirementObject } from '@nestjs/swagger';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
+const KEY_SCHEMES: SecurityRequirementObject[] = [{ bearer: [] }, { 'api-key': [] }];
+
 /**
  * What holds for every operation and is not said by a decorator: the request id header in and out,
- * and no API key for health, docs and metrics (the API-key guard's open paths).
+ * an API key on /api/** (required when keys are configured, optional, `{}`, when not), and no key for
+ * health, docs and metrics (the API-key check's open paths).
  */
-export function applyOpenApiConventions(document: OpenAPIObject): OpenAPIObject {
+export function applyOpenApiConventions(document: OpenAPIObject, options: { keysRequired: boolean }): OpenAPIObject {
+  document.security = options.keysRequired ? KEY_SCHEMES : [...KEY_SCHEMES, {}];
   document.components = {
     ...document.components,
     parameters: {
@@ -17,9 +21,12 @@ export function applyOpenApiConventions(document: OpenAPIObject): OpenAPIObject 
         name: REQUEST_ID_HEADER,
         in: 'header',
         required: false,
-        description: 'Correlates logs; 1-128 characters of letters, digits and "._:-". Generated when absent or malformed.',
-        // No example: Swagger UI would prefill it, and every try would share one id.
-        schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+        description:
+          'Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, ' +
+          'or none, is replaced by a generated one (never refused).',
+        // No pattern: a malformed id is replaced, not refused. No example: Swagger UI would prefill it,
+        // and every try would share one id.
+        schema: { type: 'string' },
       },
     },
     headers: {

@@ -10,13 +10,14 @@ import { buildOpenApiDocument } from './swagger';
  * reads the modules' metadata but instantiates no provider, so nothing connects anywhere.
  */
 export async function buildOpenApiDocumentOffline(): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(ApiModule.forRoot(loadConfig({})), new FastifyAdapter(), {
+  const config = loadConfig({});
+  const app = await NestFactory.create(ApiModule.forRoot(config), new FastifyAdapter(), {
     preview: true,
     logger: false,
     abortOnError: false,
   });
   try {
-    return buildOpenApiDocument(app);
+    return buildOpenApiDocument(app, config);
   } finally {
     await app.close();
   }

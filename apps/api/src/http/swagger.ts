@@ -1,15 +1,21 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@app/infrastructure';
 import { ErrorResponse } from './error-response';
 import { applyOpenApiConventions } from './openapi-conventions';
+import { applySchemaRules } from './openapi-schema-rules';
 
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
-    .setTitle('Segmentation service')
+const TITLE = 'Segmentation service';
+
+/** The document for this configuration: with API_KEYS set, /api/v1/** requires a key; without, a key is optional. */
+export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConfig, 'apiKeys'>): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle(TITLE)
     .setDescription(
       'Decides which users take part in which product experiment. Errors always have one shape ' +
         '(ErrorResponse) with a stable `code`; each operation lists the codes it can answer with. ' +
-        'When API_KEYS is set, /api/v1/** needs a key (`Authorization: Bearer <key>` or `X-API-Key`). ' +
+        'When API_KEYS is set, /api/v1/** needs a key (`Authorization: Bearer <key>` or `X-API-Key`), and this ' +
+        'document served at /docs-json says so; without API_KEYS (the default, and docs/openapi.json) no key is needed. ' +
         'Every answer carries `X-Request-Id`, the one sent or a generated one.',
     )
     .setVersion('1.0.0')
@@ -19,15 +25,18 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('reports', 'Monthly CSV reports of membership history')
     .addTag('health', 'Liveness and readiness probes')
     .addTag('operations', 'Prometheus metrics')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'One of API_KEYS' }, 'api-key')
-    .addSecurityRequirements('bearer')
-    .addSecurityRequirements('api-key')
+    // Keys are plain strings, not JWTs: no bearerFormat.
+    .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'One of API_KEYS' })
+    .addSecurity('api-key', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'One of API_KEYS' })
     .build();
-  return applyOpenApiConventions(SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponse] }));
+  const document = SwaggerModule.createDocument(app, builder, { extraModels: [ErrorResponse] });
+  return applySchemaRules(applyOpenApiConventions(document, { keysRequired: config.apiKeys.length > 0 }));
 }
 
-/** Swagger UI at /docs, the OpenAPI document at /docs-json. */
-export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+/** Swagger UI at /docs (its page titled after the service), the OpenAPI document at /docs-json. */
+export function setupSwagger(app: INestApplication, config: Pick<AppConfig, 'apiKeys'>): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, config), {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: `${TITLE} API`,
+  });
 }

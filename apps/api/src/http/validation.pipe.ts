@@ -10,7 +10,8 @@ interface FieldError {
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    // Several rules of one field often share a message ("limit must be an integer from 1 to 1000"): say it once.
+    const own = error.constraints ? [{ field, messages: [...new Set(Object.values(error.constraints))] }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MAX_USER_ID, parseUserId, REPORT_LANGUAGES, ReportLanguage } from '@app/domain';
+import { USER_ID_SCHEMA } from '../../http/path-params';
 
 const USER_ID_RULE = `user_id must be an integer from 1 to ${MAX_USER_ID}`;
 
@@ -18,7 +19,7 @@ export class HistoryReportQuery {
   @IsString({ message: 'period must be a month such as 2023-08' })
   period!: string;
 
-  @ApiPropertyOptional({ example: 1000, minimum: 1, maximum: MAX_USER_ID, description: 'Only this user’s entries' })
+  @ApiPropertyOptional({ ...USER_ID_SCHEMA, description: 'Only this user’s entries' })
   @IsOptional()
   @Transform(toUserId)
   @IsInt({ message: USER_ID_RULE })

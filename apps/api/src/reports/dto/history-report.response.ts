@@ -1,14 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryReport } from '@app/application';
+import { USER_ID_SCHEMA } from '../../http/path-params';
 
 export class HistoryReportResponse {
   @ApiProperty({ example: '2023-08' })
   period!: string;
 
-  @ApiProperty({ example: null, nullable: true, type: Number, description: 'The user the report is limited to, or null' })
+  @ApiProperty({ ...USER_ID_SCHEMA, example: null, nullable: true, description: 'The user the report is limited to, or null' })
   user_id!: number | null;
 
-  @ApiProperty({ example: 2, description: 'Lines in the CSV file, one per history entry' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 2, description: 'Lines in the CSV file, one per history entry' })
   rows!: number;
 
   @ApiProperty({

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiSchemaRules, CLOSED } from '../../http/openapi-schema-rules';
 import { SLUG_SCHEMA } from '../../http/path-params';
 import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, SLUG_RULE } from './segment-fields';
 
+@ApiSchemaRules(CLOSED)
 export class CreateSegmentDto {
   @ApiProperty({ ...SLUG_SCHEMA, description: SLUG_RULE })
   @IsSlug()

@@ -4,12 +4,16 @@ import { IsString, Matches, MaxLength, MinLength, ValidateBy, ValidationOptions 
 
 export const SLUG_RULE = `1-${MAX_SLUG_LENGTH} characters matching ${SLUG_PATTERN.source}`;
 
-/** 0 < p <= 100; "at most 2 decimals" is said in words (multipleOf 0.01 misfires on binary floats). */
+/**
+ * 0 < p <= 100 with at most 2 decimals. A validator must allow for binary floats in multipleOf
+ * (0.29 / 0.01 is 28.999999999999996): Ajv's multipleOfPrecision, for one.
+ */
 export const AUTO_PERCENT_SCHEMA = {
   type: 'number' as const,
   minimum: 0,
   exclusiveMinimum: true,
   maximum: 100,
+  multipleOf: 0.01,
   nullable: true,
   example: 10,
 };

@@ -1,21 +1,29 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { AddItem, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { AddItem, DURATION_PATTERN, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi-schema-rules';
 import { SLUG_SCHEMA } from '../../http/path-params';
 import { IsSlug, SLUG_RULE } from '../../segments/dto/segment-fields';
 
+const MAX_EXPIRY_LENGTH = 64;
+
+const EXPIRES_AT_SCHEMA = { type: 'string' as const, format: 'date-time', maxLength: MAX_EXPIRY_LENGTH };
+const TTL_SCHEMA = { type: 'string' as const, pattern: DURATION_PATTERN.source, maxLength: MAX_EXPIRY_LENGTH };
+
+@ApiSchemaRules(CLOSED)
 export class AddItemDto {
   @ApiProperty({ ...SLUG_SCHEMA, example: 'AVITO_DISCOUNT_30', description: SLUG_RULE })
   slug!: string;
 
   @ApiPropertyOptional({
-    format: 'date-time',
+    ...EXPIRES_AT_SCHEMA,
     example: '2099-01-01T00:00:00Z',
     description: 'A future RFC 3339 time; not together with ttl',
   })
   expires_at?: string;
 
   @ApiPropertyOptional({
+    ...TTL_SCHEMA,
     example: 'P2D',
     description: 'ISO 8601 duration, calendar-aware (P1M, PT36H, P1M2DT3H); not together with expires_at',
   })
@@ -35,14 +43,17 @@ function addItemProblem(item: unknown): string | undefined {
   if (unknown.length > 0) return `has unknown fields: ${unknown.join(', ')}`;
   const { slug, expires_at, ttl } = item as Record<string, unknown>;
   if (!isValidSlug(slug)) return `slug must hold ${SLUG_RULE}`;
-  if (expires_at !== undefined && (typeof expires_at !== 'string' || expires_at.length > 64)) {
+  if (expires_at !== undefined && (typeof expires_at !== 'string' || expires_at.length > MAX_EXPIRY_LENGTH)) {
     return 'expires_at must be an RFC 3339 string';
   }
-  if (ttl !== undefined && (typeof ttl !== 'string' || ttl.length > 64)) return 'ttl must be an ISO 8601 duration string';
+  if (ttl !== undefined && (typeof ttl !== 'string' || ttl.length > MAX_EXPIRY_LENGTH)) {
+    return 'ttl must be an ISO 8601 duration string';
+  }
   return undefined;
 }
 
 @ApiExtraModels(AddItemDto)
+@ApiSchemaRules({ ...CLOSED, ...atLeastOneOf('add', 'remove') })
 @ApiSchema({
   description:
     'At least one of add and remove, non-empty; a slug in both is CONFLICTING_CHANGES. ' +
@@ -87,21 +98,22 @@ export class ChangeSetDto {
   remove?: string[];
 
   @ApiPropertyOptional({
-    format: 'date-time',
+    ...EXPIRES_AT_SCHEMA,
     example: '2099-01-01T00:00:00Z',
     description: 'Expiry (a future RFC 3339 time) for plain-slug items of add; not together with ttl',
   })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(MAX_EXPIRY_LENGTH)
   expires_at?: string;
 
   @ApiPropertyOptional({
+    ...TTL_SCHEMA,
     example: 'P1M',
     description: 'TTL for plain-slug items of add (ISO 8601 duration); not together with expires_at',
   })
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(MAX_EXPIRY_LENGTH)
   ttl?: string;
 }

@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateBy } from 'class-validator';
 import { isValidUserId, MAX_USER_ID } from '@app/domain';
+import { ApiSchemaRules, CLOSED } from '../../http/openapi-schema-rules';
 import { USER_ID_SCHEMA } from '../../http/path-params';
 
 export const MAX_USERS_PER_REGISTRATION = 10_000;
 
+@ApiSchemaRules(CLOSED)
 export class RegisterUsersDto {
   @ApiProperty({
     type: 'array',

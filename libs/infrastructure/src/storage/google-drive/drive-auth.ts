@@ -15,12 +15,22 @@ interface ServiceAccountKey {
   token_uri?: unknown;
 }
 
+const SET_KEY_FILE = 'set GOOGLE_APPLICATION_CREDENTIALS to a service-account JSON key file';
+
 function readKey(keyFile: string): ServiceAccountKey {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(keyFile, 'utf8')) as ServiceAccountKey;
+    text = readFileSync(keyFile, 'utf8');
   } catch (error) {
-    throw new ConfigError(`GOOGLE_APPLICATION_CREDENTIALS: cannot read the service-account key file (${(error as Error).message})`);
+    throw new ConfigError(`GOOGLE_APPLICATION_CREDENTIALS: cannot read ${keyFile} (${(error as { code?: string }).code ?? (error as Error).message}); ${SET_KEY_FILE}`);
   }
+  try {
+    const key: unknown = JSON.parse(text);
+    if (typeof key === 'object' && key !== null && !Array.isArray(key)) return key as ServiceAccountKey;
+  } catch {
+    // Reported below, without the parser's excerpt of the file (it may hold the private key).
+  }
+  throw new ConfigError(`GOOGLE_APPLICATION_CREDENTIALS: ${keyFile} is not a JSON object; ${SET_KEY_FILE}`);
 }
 
 /**
@@ -29,12 +39,14 @@ function readKey(keyFile: string): ServiceAccountKey {
  */
 export function createDriveAuth(keyFile: string): DriveAuth {
   const key = readKey(keyFile);
-  if (typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
-    throw new ConfigError('GOOGLE_APPLICATION_CREDENTIALS: the key file has no client_email or private_key');
+  const { client_email: email, private_key: privateKey } = key;
+  if (typeof email !== 'string' || !email || typeof privateKey !== 'string' || !privateKey) {
+    const missing = Object.entries({ client_email: email, private_key: privateKey }).filter(([, v]) => typeof v !== 'string' || !v);
+    throw new ConfigError(`GOOGLE_APPLICATION_CREDENTIALS: ${keyFile} has no ${missing.map(([field]) => field).join(' or ')}; ${SET_KEY_FILE}`);
   }
   const client = new auth.JWT({
-    email: key.client_email,
-    key: key.private_key,
+    email,
+    key: privateKey,
     keyId: typeof key.private_key_id === 'string' ? key.private_key_id : undefined,
     scopes: SCOPES,
   });
