@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { createDataSource } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { CleanStatementsClient } from './clean-statements-client';
 
 /** The service's database: PostgreSQL at DATABASE_URL, or embedded PGlite under DATA_DIR. */
 export class Database {
@@ -12,7 +13,10 @@ export class Database {
   ) {}
 
   static async open(
-    config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'dataDir' | 'runMigrations'>,
+    config: Pick<
+      AppConfig,
+      'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'databaseIdleTimeoutMs' | 'dataDir' | 'runMigrations'
+    >,
     options: { inMemory?: boolean } = {},
   ): Promise<Database> {
     const server = config.databaseUrl
@@ -24,6 +28,8 @@ export class Database {
         // PGlite returns wrong rows with more than one connection.
         poolSize: server ? 1 : config.databasePoolSize,
         timeoutMs: config.databaseTimeoutMs,
+        idleTimeoutMs: config.databaseIdleTimeoutMs,
+        client: server ? CleanStatementsClient : undefined,
       });
       await dataSource.initialize();
       if (config.runMigrations) await dataSource.runMigrations({ transaction: 'each' });

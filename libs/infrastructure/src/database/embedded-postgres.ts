@@ -9,8 +9,15 @@ export interface EmbeddedPostgres {
 }
 
 /**
- * PGlite served over the PostgreSQL wire protocol on a free loopback port. PGlite is only correct
- * with ONE connection, so the server takes one and the pool in front of it must have max 1.
+ * The pool in front of PGlite has max 1 (PGlite is only correct with one connection in use), but it
+ * opens the next connection as soon as it drops one (after any failed query, for one), before the
+ * server has seen the old socket close. The server accepts that one, or the next query fails with
+ * "Connection terminated unexpectedly".
+ */
+const SOCKET_CONNECTIONS = 3;
+
+/**
+ * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1.
  * `dataDir` undefined keeps the database in memory (tests).
  */
 export async function startEmbeddedPostgres(dataDir: string | undefined): Promise<EmbeddedPostgres> {
@@ -20,7 +27,7 @@ export async function startEmbeddedPostgres(dataDir: string | undefined): Promis
     mkdirSync(path, { recursive: true });
   }
   const db = await PGlite.create(path ? { dataDir: path } : {});
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
   await server.start();
   return {
     url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
