@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ConfigError, loadConfig } from '@app/infrastructure';
+import { AppConfig, ConfigError, Database, DataDirLock, loadConfig } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 
@@ -38,15 +38,24 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
   process.on('SIGINT', () => void close('SIGINT'));
 }
 
+/** Where a process on this machine reaches the API (the CLI, through DATA_DIR's lock). */
+function localUrl(app: NestFastifyApplication, host: string): string {
+  const { port } = app.getHttpServer().address() as { port: number };
+  const reachable = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   const logger = new Logger('Main');
+  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
     bufferLogs: true,
   });
   configureApp(app);
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host });
+  app.get(Database).announce(localUrl(app, config.host));
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }

@@ -1,6 +1,7 @@
 export * from './config/app-config';
 export * from './database/database';
 export * from './database/database-errors';
+export * from './database/data-dir-lock';
 export * from './database/migrations';
 export * from './persistence/sql-executor';
 export * from './persistence/sql-segment-repository';

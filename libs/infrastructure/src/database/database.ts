@@ -17,11 +17,12 @@ export class Database {
       AppConfig,
       'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'databaseIdleTimeoutMs' | 'dataDir' | 'runMigrations'
     >,
-    options: { inMemory?: boolean } = {},
+    /** `owner`: what the embedded data directory's lock names as its holder. */
+    options: { inMemory?: boolean; owner?: string } = {},
   ): Promise<Database> {
     const server = config.databaseUrl
       ? undefined
-      : await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir);
+      : await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, options.owner ?? 'the service');
     try {
       const dataSource = createDataSource({
         url: config.databaseUrl ?? server!.url,
@@ -38,6 +39,11 @@ export class Database {
       await server?.stop();
       throw error;
     }
+  }
+
+  /** Embedded: records where the API listens in DATA_DIR's lock, so that the CLI can send to it. */
+  announce(apiUrl: string): void {
+    this.server?.announce(apiUrl);
   }
 
   async close(): Promise<void> {
