@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DataDirLock } from './data-dir-lock';
+import { seedFromTemplate } from './embedded-template';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -20,6 +22,22 @@ export interface EmbeddedPostgres {
 const SOCKET_CONNECTIONS = 3;
 
 /**
+ * PGlite's WebAssembly memory grows to hold what PostgreSQL allocates and never shrinks, so these
+ * bound the process: shared_buffers is 128MB by default (RSS 282 MB on opening a directory, 160 MB
+ * with 16MB; docs/performance.md).
+ */
+const MEMORY_SETTINGS = ['shared_buffers=16MB', 'temp_buffers=2MB', 'maintenance_work_mem=16MB'];
+
+/**
+ * V8 compiles PGlite's WebAssembly twice by default (a quick baseline, then optimised code for hot
+ * functions) and keeps both: baseline code only is about 35 MB less RSS, starts sooner, and ran
+ * PGlite's inserts and point reads no slower here (docs/performance.md). Read when a module compiles.
+ */
+function compileWebAssemblyOnce(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
+/**
  * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1.
  * `dataDir` undefined keeps the database in memory (tests); a directory is locked first, as `owner`
  * (DataDirInUseError when another live process holds it).
@@ -31,8 +49,15 @@ export async function startEmbeddedPostgres(dataDir: string | undefined, owner: 
     if (dataDir) {
       path = join(dataDir, 'pglite');
       mkdirSync(path, { recursive: true });
+      if (!seedFromTemplate(path)) {
+        process.stderr.write('no embedded database template (npm run build makes it): creating the data directory, at more memory\n');
+      }
     }
-    const db = await PGlite.create(path ? { dataDir: path } : {});
+    compileWebAssemblyOnce();
+    const db = await PGlite.create({
+      ...(path ? { dataDir: path } : {}),
+      startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])],
+    });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
     await server.start();
     return {
