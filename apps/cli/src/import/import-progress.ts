@@ -13,18 +13,18 @@ export async function countLines(file: string): Promise<number> {
 }
 
 /** Ids per second so far and the time left at that rate, as shown on the bar. */
-export function rateAndEta(done: number, total: number, elapsedMs: number): { rate: string; eta: string } {
-  if (done === 0 || elapsedMs <= 0) return { rate: '-', eta: '-' };
+export function rateAndEta(done: number, total: number, elapsedMs: number): { rate: string; timeLeft: string } {
+  if (done === 0 || elapsedMs <= 0) return { rate: '-', timeLeft: '-' };
   const perSecond = (done / elapsedMs) * 1000;
   const left = Math.max(0, Math.ceil((total - done) / perSecond));
-  const eta = left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`;
-  return { rate: Math.round(perSecond).toLocaleString('en-US'), eta };
+  const timeLeft = left >= 60 ? `${Math.floor(left / 60)}m${String(left % 60).padStart(2, '0')}s` : `${left}s`;
+  return { rate: Math.round(perSecond).toLocaleString('en-US'), timeLeft };
 }
 
 /** The terminal bar of an import: ids the database has registered, out of the file's lines. */
 export class ImportProgressBar {
   private readonly bar = new SingleBar({
-    format: 'import [{bar}] {percentage}% | {value}/{total} ids | {rate} ids/s | {eta} left',
+    format: 'import [{bar}] {percentage}% | {value}/{total} ids | {rate} ids/s | {timeLeft} left',
     hideCursor: true,
   });
   private readonly started = Date.now();
