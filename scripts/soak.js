@@ -7,6 +7,7 @@
  *
  *   npm run soak                      # 10 minutes
  *   npm run soak -- --minutes 2 --concurrency 8
+ *   npm run soak -- --embedded        # on embedded PGlite in a new DATA_DIR instead of PostgreSQL
  *
  * The database server: SOAK_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (a database is created
  * there and dropped afterwards), default postgresql://postgres@127.0.0.1:5432/postgres.
@@ -54,8 +55,11 @@ async function main() {
   const serverUrl =
     process.env.SOAK_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+  const embedded = process.argv.includes('--embedded');
+
   ensureBuilt();
-  const database = await createDatabase(serverUrl);
+  // Embedded: the service's own PGlite in dataDir, which goes at the end with everything else.
+  const database = embedded ? { url: undefined, drop: async () => undefined } : await createDatabase(serverUrl);
   const dataDir = mkdtempSync(join(tmpdir(), 'segments-soak-'));
   let service;
   let sampler;
@@ -69,13 +73,17 @@ async function main() {
   process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
 
   try {
-    service = await startService({ DATABASE_URL: database.url, DATA_DIR: dataDir, EXPIRY_SWEEP_SECONDS: '2' });
+    service = await startService({
+      ...(embedded ? {} : { DATABASE_URL: database.url }),
+      DATA_DIR: dataDir,
+      EXPIRY_SWEEP_SECONDS: '2',
+    });
     const send = client(service.baseUrl, 1);
     await seed(send);
     const docs = JSON.parse((await send('GET', '/docs-json')).text);
     const reports = Boolean(docs.paths?.['/api/v1/reports/history']);
     console.log(
-      `soak: ${minutes} min, ${concurrency} concurrent clients, service pid ${service.pid}, ` +
+      `soak: ${minutes} min, ${concurrency} concurrent clients, ${embedded ? 'embedded PGlite' : 'PostgreSQL'}, service pid ${service.pid}, ` +
         `warm-up ${warmupMs / 1000} s, reports ${reports ? 'on' : 'absent'}`,
     );
 

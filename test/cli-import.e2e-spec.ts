@@ -66,8 +66,10 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
     expect(again.stdout).toContain('2 ids, 0 newly registered');
   });
 
-  it('exits 2 with usage for a missing file or an unknown command', () => {
-    expect(cli('import-users', join(dir, 'nope.txt')).status).toBe(2);
+  it('exits 1 for a missing file (a failure), 2 with usage for an unknown command', () => {
+    const missing = cli('import-users', join(dir, 'nope.txt'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe(`import-users: no such file: ${join(dir, 'nope.txt')}\n`);
     const unknown = cli('frobnicate');
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('usage: npm run cli');

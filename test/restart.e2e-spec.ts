@@ -9,6 +9,7 @@ describe('data survives a restart', () => {
   });
   afterAll(() => database.drop());
 
+  // Two start-ups on one data directory: generous on a loaded machine (alone it takes seconds).
   it('a segment and a membership created before a restart are there after it', async () => {
     const before = await startTestApp({ database });
     await before.http.post('/api/v1/segments').send({ slug: 'SURVIVOR' }).expect(201);
@@ -24,5 +25,5 @@ describe('data survives a restart', () => {
     } finally {
       await after.close();
     }
-  });
+  }, 180_000);
 });

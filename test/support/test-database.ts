@@ -69,3 +69,10 @@ export function postgresOnly(reason: string): jest.Describe {
   process.stderr.write(`${reason}\n`);
   return describe.skip;
 }
+
+/** `describe` for suites about embedded PGlite only; skipped, saying why, in the PostgreSQL project. */
+export function pgliteOnly(reason: string): jest.Describe {
+  if (!isPostgres()) return describe;
+  process.stderr.write(`${reason}\n`);
+  return describe.skip;
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, loadConfig, loadEnvFile } from '@app/infrastructure';
+import { AppConfig, Database, DataDirLock, loadConfig, loadEnvFile } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { secretMasker } from './logging/secret-masking';
@@ -43,9 +43,17 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
   process.on('SIGINT', () => void close('SIGINT'));
 }
 
+/** Where a process on this machine reaches the API (the CLI, through DATA_DIR's lock). */
+function localUrl(app: NestFastifyApplication, host: string): string {
+  const { port } = app.getHttpServer().address() as { port: number };
+  const reachable = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   const logger = new Logger('Main');
+  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
   // Nest's start-up chatter is held back until listening, and a failure is rethrown to `fail`
   // instead of being logged with its stack trace: the buffer is then never printed.
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
@@ -57,6 +65,7 @@ async function bootstrap(): Promise<void> {
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => fail(error, config));
   app.flushLogs();
+  app.get(Database).announce(localUrl(app, config.host));
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }

@@ -5,10 +5,11 @@ import { AppConfig, PersistenceModule } from '@app/infrastructure';
 /** What the command-line tool needs: the database and the use cases it drives. */
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `owner`: what the embedded data directory's lock names as its holder while the command runs. */
+  static forRoot(config: AppConfig, owner: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [PersistenceModule.forRoot(config)],
+      imports: [PersistenceModule.forRoot(config, owner)],
       providers: [RegisterUsers, ExpireMemberships],
     };
   }

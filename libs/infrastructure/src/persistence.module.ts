@@ -32,10 +32,11 @@ class DatabaseCloser implements OnApplicationShutdown {
 /** The adapters behind the application's ports, over one database opened at start-up. */
 @Module({})
 export class PersistenceModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `owner`: what the embedded data directory's lock names as its holder. */
+  static forRoot(config: AppConfig, owner = 'the service'): DynamicModule {
     const providers = [
       { provide: AppConfig, useValue: config },
-      { provide: Database, useFactory: () => Database.open(config) },
+      { provide: Database, useFactory: () => Database.open(config, { owner }) },
       { provide: DataSource, useFactory: (database: Database) => database.dataSource, inject: [Database] },
       SqlExecutor,
       { provide: SegmentRepository, useClass: SqlSegmentRepository },

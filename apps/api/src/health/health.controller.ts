@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { SqlExecutor } from '@app/infrastructure';
+import { Clock, MembershipRepository } from '@app/application';
 import { ApiErrorResponses } from '../http/api-errors.decorator';
 import { errorBody } from '../http/error-mapping';
 
 const PING_TIMEOUT_MS = 2000;
+/** Readiness reads this user's segments: the hot path's own prepared statement, not just `SELECT 1`. */
+const PROBE_USER_ID = 1;
 
 class HealthResponse {
   @ApiProperty({ enum: ['ok'], example: 'ok' })
@@ -14,7 +16,10 @@ class HealthResponse {
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly clock: Clock,
+  ) {}
 
   @Get('live')
   @HttpCode(200)
@@ -35,7 +40,7 @@ export class HealthController {
       timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.sql.rows('SELECT 1'), timeout]);
+      await Promise.race([this.memberships.activeOf(PROBE_USER_ID, this.clock.now()), timeout]);
       return { status: 'ok' };
     } catch {
       throw new ServiceUnavailableException(

@@ -1,7 +1,6 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { SingleBar } from 'cli-progress';
-import { RegisterUsers } from '@app/application';
+import { Registration } from '@app/application';
 import { detectFormat, IdFileFormat, parseLine } from './user-id-lines';
 
 export interface ImportSummary {
@@ -17,27 +16,31 @@ export interface ImportOptions {
   /** Where bad lines are reported (line number and reason); at most `maxReported` of them. */
   report: (message: string) => void;
   maxReported: number;
-  progress: boolean;
+  /** Called after each batch is registered, with how many ids are registered so far. */
+  onProgress?: (idsDone: number) => void;
 }
+
+/** Registers one batch: the use case on the database, or the running service's API. */
+export type RegisterBatch = (userIds: number[]) => Promise<Registration>;
 
 /**
  * Streams a file of user ids into the registry in batches: memory stays flat whatever the file's
  * size, because reading waits while a batch is written.
  */
-export async function importUsers(file: string, register: RegisterUsers, options: ImportOptions): Promise<ImportSummary> {
+export async function importUsers(file: string, register: RegisterBatch, options: ImportOptions): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, ids: 0, registered: 0, autoAssigned: 0, badLines: 0 };
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const bar = options.progress ? new SingleBar({ format: 'import [{bar}] {percentage}% | {value}/{total} bytes | {eta}s left' }) : undefined;
-  bar?.start(statSync(file).size, 0);
   let format: IdFileFormat | undefined;
   let batch: number[] = [];
+  let idsDone = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await register.execute(batch);
+    const result = await register(batch);
     summary.registered += result.registered;
     summary.autoAssigned += result.autoAssigned;
+    idsDone += batch.length;
     batch = [];
-    bar?.update(stream.bytesRead);
+    options.onProgress?.(idsDone);
   };
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     summary.lines++;
@@ -58,8 +61,6 @@ export async function importUsers(file: string, register: RegisterUsers, options
     }
   }
   await flush();
-  bar?.update(statSync(file).size);
-  bar?.stop();
   if (summary.badLines > options.maxReported) {
     options.report(`... and ${summary.badLines - options.maxReported} more bad lines`);
   }

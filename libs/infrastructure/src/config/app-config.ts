@@ -11,6 +11,8 @@ export class AppConfig {
   databasePoolSize!: number;
   /** How long a query may wait for a pool connection or run, in milliseconds. */
   databaseTimeoutMs!: number;
+  /** How long a pooled connection may sit idle before the pool closes it; 0: never. */
+  databaseIdleTimeoutMs!: number;
   runMigrations!: boolean;
   dataDir!: string;
   reportStorage!: ReportStorageKind;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseIdleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 30_000, 0, 86_400_000),
     runMigrations: bool(env, 'MIGRATIONS_RUN', true),
     dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
     reportStorage,

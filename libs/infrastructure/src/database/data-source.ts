@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from './migrations';
 
@@ -5,6 +6,9 @@ export interface DataSourceSettings {
   url: string;
   poolSize: number;
   timeoutMs: number;
+  idleTimeoutMs: number;
+  /** The pg client class the pool connects with; pg's own by default. */
+  client?: typeof Client;
 }
 
 export function createDataSource(settings: DataSourceSettings): DataSource {
@@ -20,9 +24,10 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     extra: {
       max: settings.poolSize,
       connectionTimeoutMillis: settings.timeoutMs,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: settings.idleTimeoutMs,
       keepAlive: true,
       application_name: 'segmentation-service',
+      ...(settings.client ? { Client: settings.client } : {}),
     },
   });
 }

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { createDataSource } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { CleanStatementsClient } from './clean-statements-client';
 
 /** The service's database: PostgreSQL at DATABASE_URL, or embedded PGlite under DATA_DIR. */
 export class Database {
@@ -12,18 +13,24 @@ export class Database {
   ) {}
 
   static async open(
-    config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'dataDir' | 'runMigrations'>,
-    options: { inMemory?: boolean } = {},
+    config: Pick<
+      AppConfig,
+      'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'databaseIdleTimeoutMs' | 'dataDir' | 'runMigrations'
+    >,
+    /** `owner`: what the embedded data directory's lock names as its holder. */
+    options: { inMemory?: boolean; owner?: string } = {},
   ): Promise<Database> {
     const server = config.databaseUrl
       ? undefined
-      : await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir);
+      : await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, options.owner ?? 'the service');
     try {
       const dataSource = createDataSource({
         url: config.databaseUrl ?? server!.url,
         // PGlite returns wrong rows with more than one connection.
         poolSize: server ? 1 : config.databasePoolSize,
         timeoutMs: config.databaseTimeoutMs,
+        idleTimeoutMs: config.databaseIdleTimeoutMs,
+        client: server ? CleanStatementsClient : undefined,
       });
       await dataSource.initialize();
       if (config.runMigrations) await dataSource.runMigrations({ transaction: 'each' });
@@ -32,6 +39,11 @@ export class Database {
       await server?.stop();
       throw error;
     }
+  }
+
+  /** Embedded: records where the API listens in DATA_DIR's lock, so that the CLI can send to it. */
+  announce(apiUrl: string): void {
+    this.server?.announce(apiUrl);
   }
 
   async close(): Promise<void> {
