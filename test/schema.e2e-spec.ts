@@ -6,7 +6,7 @@ import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/te
 
 const describeOnPostgres = postgresOnly('docker/schema.sql: compared on PostgreSQL only (catalog queries against two server databases)');
 
-/** Tables, columns, constraints and indexes, as the catalog describes them. */
+/** Tables, columns, constraints, indexes and functions (whitespace aside), as the catalog describes them. */
 const CATALOG_QUERIES = {
   columns: `SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale,
                    is_nullable, column_default, collation_name, is_identity, identity_generation
@@ -17,6 +17,8 @@ const CATALOG_QUERIES = {
                 ORDER BY 1, 2`,
   indexes: `SELECT tablename, indexname, indexdef FROM pg_indexes
             WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1, 2`,
+  functions: `SELECT proname, regexp_replace(pg_get_functiondef(oid), '\\s+', ' ', 'g') AS definition
+              FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
 };
 
 async function describeCatalog(url: string): Promise<Record<string, unknown[]>> {
@@ -52,13 +54,14 @@ describeOnPostgres('docker/schema.sql', () => {
     await client.end();
     const [expected, actual] = await Promise.all([describeCatalog(migrated.url!), describeCatalog(fromFile.url!)]);
     expect(expected.columns.length).toBeGreaterThan(15);
+    expect(expected.functions.map((f) => (f as { proname: string }).proname)).toEqual(['apply_change_set', 'ledger_time', 'segment_bucket']);
     expect(actual).toEqual(expected);
   });
 
   it('the migrations can be reverted and applied again', async () => {
     const database = await Database.open(loadConfig({ DATABASE_URL: migrated.url }));
     try {
-      await database.dataSource.undoLastMigration();
+      for (let left = database.dataSource.migrations.length; left > 0; left--) await database.dataSource.undoLastMigration();
       expect(await database.dataSource.query(`SELECT to_regclass('public.segments') AS t`)).toEqual([{ t: null }]);
       await database.dataSource.runMigrations();
       expect(await database.dataSource.query(`SELECT to_regclass('public.segments')::text AS t`)).toEqual([{ t: 'segments' }]);

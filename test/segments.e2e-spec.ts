@@ -1,4 +1,4 @@
-import { expectError } from './support/expectations';
+import { expectError, stampedAfter } from './support/expectations';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('segments', () => {
@@ -127,8 +127,8 @@ describe('segments', () => {
     const first = await t.http.get('/api/v1/segments/MEMBERS/members').query({ limit: 2 });
     expect(first.status).toBe(200);
     expect(first.body.items).toEqual([
-      { user_id: 10, source: 'manual', added_at: t.clock.now().toISOString(), expires_at: null },
-      { user_id: 20, source: 'manual', added_at: t.clock.now().toISOString(), expires_at: null },
+      { user_id: 10, source: 'manual', added_at: stampedAfter(t.clock.now()), expires_at: null },
+      { user_id: 20, source: 'manual', added_at: stampedAfter(t.clock.now()), expires_at: null },
     ]);
     const second = await t.http.get('/api/v1/segments/MEMBERS/members').query({ limit: 2, cursor: first.body.next_cursor });
     expect(second.body.items.map((item: { user_id: number }) => item.user_id)).toEqual([30]);

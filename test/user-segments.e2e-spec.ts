@@ -1,4 +1,4 @@
-import { expectError } from './support/expectations';
+import { expectError, stampedAfter } from './support/expectations';
 import { replayLedger, storedMemberships } from './support/ledger';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -25,12 +25,14 @@ describe("a user's segments", () => {
   it('adds and removes in one change set and answers with the segments after it, ordered by slug', async () => {
     const added = await change(1000, { add: ['AVITO_VOICE_MESSAGES', 'AVITO_PERFORMANCE_VAS', 'AVITO_DISCOUNT_30'] });
     expect(added.status).toBe(200);
+    const joinedAt = added.body.segments[0]?.added_at;
+    expect(joinedAt).toEqual(stampedAfter(t.clock.now()));
     expect(added.body).toEqual({
       user_id: 1000,
       segments: ['AVITO_DISCOUNT_30', 'AVITO_PERFORMANCE_VAS', 'AVITO_VOICE_MESSAGES'].map((slug) => ({
         slug,
         source: 'manual',
-        added_at: t.clock.now().toISOString(),
+        added_at: joinedAt,
         expires_at: null,
       })),
     });
@@ -48,6 +50,7 @@ describe("a user's segments", () => {
       ['AVITO_DISCOUNT_30', 'removed', 'manual'],
       ['AVITO_DISCOUNT_50', 'added', 'manual'],
     ]);
+    expect(history.body.items.slice(0, 3).map((entry: { at: string }) => entry.at)).toEqual([joinedAt, joinedAt, joinedAt]);
   });
 
   it('a change set naming one unknown segment changes nothing and writes no history', async () => {
@@ -169,7 +172,7 @@ describe("a user's segments", () => {
         segment: 'SHORT_LIVED',
         operation: 'removed',
         reason: 'segment_deleted',
-        at: t.clock.now().toISOString(),
+        at: stampedAfter(t.clock.now()),
       });
     }
     await t.http.post('/api/v1/segments').send({ slug: 'SHORT_LIVED' }).expect(201);

@@ -17,11 +17,12 @@ const dist = join(__dirname, '../../dist');
 const { SqlMembershipRepository } = require(join(dist, 'libs/infrastructure/src/persistence/sql-membership-repository.js'));
 const { SqlExecutor } = require(join(dist, 'libs/infrastructure/src/persistence/sql-executor.js'));
 const { planChangeSet } = require(join(dist, 'libs/domain/src'));
+const { SystemClock } = require(join(dist, 'libs/infrastructure/src/system-clock.js'));
 const { UserSegmentsResponse } = require(join(dist, 'apps/api/src/users/dto/user.responses.js'));
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 pool.on('error', (error) => console.error(`idle connection failed: ${error.message}`));
-const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }));
+const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }), new SystemClock());
 
 // Errors only: a failing route shows in the bench's log, and as non-2xx in its table.
 const app = Fastify({ logger: { level: 'error' } });
@@ -35,8 +36,7 @@ app.get('/api/v1/users/:id/segments', async (request) => {
 });
 app.patch('/api/v1/users/:id/segments', async (request) => {
   const userId = Number(request.params.id);
-  const now = new Date();
-  return UserSegmentsResponse.from(userId, await repository.applyChanges(userId, planChangeSet(request.body, now), now));
+  return UserSegmentsResponse.from(userId, await repository.applyChanges(userId, planChangeSet(request.body, new Date())));
 });
 
 process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));

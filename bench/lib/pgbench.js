@@ -18,6 +18,7 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
   const { SqlMembershipRepository } = require(join(dist, 'infrastructure/src/persistence/sql-membership-repository.js'));
   const { SqlExecutor } = require(join(dist, 'infrastructure/src/persistence/sql-executor.js'));
   const { planChangeSet } = require(join(dist, 'domain/src'));
+  const { SystemClock } = require(join(dist, 'infrastructure/src/system-clock.js'));
 
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   let recording;
@@ -34,7 +35,7 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
   });
   try {
     const executor = new SqlExecutor({ driver: { master: pool } });
-    const repository = new SqlMembershipRepository(executor);
+    const repository = new SqlMembershipRepository(executor, new SystemClock());
     const slug = (n) => `SEG_${n}`;
     const plan = (now) => planChangeSet({ add: [slug(addSegment)], remove: [slug(removeSegment)] }, now);
     const capture = async (work) => {
@@ -50,7 +51,7 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
     const readNow = now;
     const write = await capture(() => {
       now = new Date();
-      return repository.applyChanges(userId, plan(now), now);
+      return repository.applyChanges(userId, plan(now));
     });
     const values = { userId, addSegment, removeSegment };
     return {

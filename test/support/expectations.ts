@@ -13,3 +13,19 @@ export function expectError(response: Response, status: number, code: string): v
     expect(['statusCode', 'error', 'code', 'message', 'details']).toContain(key);
   }
 }
+
+/**
+ * Matches the RFC 3339 time the ledger stamped on a change sent when the fake clock said `sent`: the
+ * ledger takes the database's time once the change holds its rows, so the time the request took is
+ * added (at most a minute here: a sanity bound, not a speed check).
+ */
+export function stampedAfter(sent: Date) {
+  return {
+    asymmetricMatch: (actual: unknown) =>
+      typeof actual === 'string' &&
+      new Date(actual).toISOString() === actual &&
+      Date.parse(actual) >= sent.getTime() &&
+      Date.parse(actual) < sent.getTime() + 60_000,
+    toAsymmetricMatcher: () => `a time stamped at or after ${sent.toISOString()}`,
+  };
+}

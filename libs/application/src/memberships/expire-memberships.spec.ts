@@ -1,5 +1,4 @@
 import { Membership } from '@app/domain';
-import { Clock } from '../ports/clock';
 import { MembershipRepository } from '../ports/membership-repository';
 import { ExpireMemberships } from './expire-memberships';
 
@@ -10,7 +9,7 @@ class DueMemberships extends MembershipRepository {
     super();
   }
 
-  async expireDue(_now: Date, batchSize: number): Promise<number> {
+  async expireDue(batchSize: number): Promise<number> {
     const count = Math.min(this.due, batchSize);
     this.due -= count;
     this.batches.push(count);
@@ -26,18 +25,16 @@ class DueMemberships extends MembershipRepository {
   }
 }
 
-const clock: Clock = { now: () => new Date('2030-01-01T00:00:00Z') };
-
 describe('ExpireMemberships', () => {
   it('works through every due membership in bounded batches', async () => {
     const repository = new DueMemberships(25);
-    expect(await new ExpireMemberships(repository, clock).execute(10)).toBe(25);
+    expect(await new ExpireMemberships(repository).execute(10)).toBe(25);
     expect(repository.batches).toEqual([10, 10, 5]);
   });
 
   it('stops after one empty batch when nothing is due', async () => {
     const repository = new DueMemberships(0);
-    expect(await new ExpireMemberships(repository, clock).execute(10)).toBe(0);
+    expect(await new ExpireMemberships(repository).execute(10)).toBe(0);
     expect(repository.batches).toEqual([0]);
   });
 });

@@ -20,7 +20,7 @@ export abstract class SegmentRepository {
   /** Applies the changes (re-balancing auto members when the percent moves). Undefined if no such segment. */
   abstract update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined>;
   /** Deletes the segment and every membership in it, with history. False if no such segment. */
-  abstract delete(slug: string, now: Date): Promise<boolean>;
+  abstract delete(slug: string): Promise<boolean>;
   /** Active members ordered by user id. Undefined if no such segment. */
   abstract membersAfter(
     slug: string,

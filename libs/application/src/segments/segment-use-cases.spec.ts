@@ -29,8 +29,8 @@ class RecordingSegments extends SegmentRepository {
   update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined> {
     return this.record(['update', slug, changes, now], this.answer);
   }
-  delete(slug: string, now: Date): Promise<boolean> {
-    return this.record(['delete', slug, now], this.answer !== undefined);
+  delete(slug: string): Promise<boolean> {
+    return this.record(['delete', slug], this.answer !== undefined);
   }
   membersAfter(slug: string, after: number | undefined, limit: number, now: Date): Promise<Page<SegmentMember> | undefined> {
     return this.record(['membersAfter', slug, after, limit, now], this.answer && { items: [], hasMore: false });
@@ -38,7 +38,7 @@ class RecordingSegments extends SegmentRepository {
 }
 
 const now = new Date('2030-01-01T00:00:00Z');
-const clock: Clock = { now: () => now };
+const clock: Clock = { now: () => now, offsetMs: () => 0 };
 const segment: Segment = { slug: 'A', description: null, autoPercent: 10, members: 3, createdAt: new Date('2029-01-01T00:00:00Z') };
 
 describe('segment use cases', () => {
@@ -55,17 +55,17 @@ describe('segment use cases', () => {
     ]);
   });
 
-  it('get, update, delete and members ask for the slug at the clock’s time and answer SegmentNotFoundError when it is unknown', async () => {
+  it('get, update, delete and members ask for the slug (at the clock’s time but delete, which the database stamps) and answer SegmentNotFoundError when it is unknown', async () => {
     const repository = new RecordingSegments();
     const notFound = new SegmentNotFoundError(['X']);
     await expect(new GetSegment(repository, clock).execute('X')).rejects.toThrow(notFound);
     await expect(new UpdateSegment(repository, clock).execute('X', { autoPercent: null })).rejects.toThrow(notFound);
-    await expect(new DeleteSegment(repository, clock).execute('X')).rejects.toThrow(notFound);
+    await expect(new DeleteSegment(repository).execute('X')).rejects.toThrow(notFound);
     await expect(new ListSegmentMembers(repository, clock).execute({ slug: 'X', afterUserId: 5, limit: 10 })).rejects.toThrow(notFound);
     expect(repository.calls).toEqual([
       ['findBySlug', 'X', now],
       ['update', 'X', { autoPercent: null }, now],
-      ['delete', 'X', now],
+      ['delete', 'X'],
       ['membersAfter', 'X', 5, 10, now],
     ]);
   });

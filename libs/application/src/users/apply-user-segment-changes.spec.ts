@@ -14,14 +14,14 @@ class FixedClock extends Clock {
 
 /** Records what the use case asks of the repository; answers with what the test gives it. */
 class RecordingMemberships extends MembershipRepository {
-  readonly calls: Array<{ userId: number; plan: ChangeSetPlan; now: Date }> = [];
+  readonly calls: Array<{ userId: number; plan: ChangeSetPlan }> = [];
 
   constructor(private readonly answer: () => Promise<Membership[]>) {
     super();
   }
 
-  applyChanges(userId: number, plan: ChangeSetPlan, now: Date): Promise<Membership[]> {
-    this.calls.push({ userId, plan, now });
+  applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
+    this.calls.push({ userId, plan });
     return this.answer();
   }
 
@@ -52,7 +52,6 @@ describe('ApplyUserSegmentChanges', () => {
     expect(memberships.calls).toEqual([
       {
         userId: 7,
-        now,
         plan: {
           add: [
             { slug: 'B', expiresAt: new Date('2030-03-01T00:00:00.000Z') },

@@ -11,7 +11,6 @@ export class ApplyUserSegmentChanges {
   ) {}
 
   async execute(userId: number, changeSet: ChangeSetInput): Promise<Membership[]> {
-    const now = this.clock.now();
-    return this.memberships.applyChanges(userId, planChangeSet(changeSet, now), now);
+    return this.memberships.applyChanges(userId, planChangeSet(changeSet, this.clock.now()));
   }
 }

@@ -2,9 +2,12 @@
  * SQL shared by the repositories. Parameters are positional; each builder says which numbers it uses.
  */
 
-/** The contract's bucket rule: md5(slug:user_id), first 8 hex digits as unsigned 32-bit, modulo 10000. */
+/**
+ * The contract's bucket rule, md5(slug:user_id), first 8 hex digits as unsigned 32-bit, modulo 10000:
+ * the database function `segment_bucket` (migration LedgerTime), which the planner inlines.
+ */
 export function bucketSql(slugSql: string, userIdSql: string): string {
-  return `(('x' || left(md5(${slugSql} || ':' || ${userIdSql}), 8))::bit(32)::bigint % 10000)`;
+  return `segment_bucket(${slugSql}, ${userIdSql})`;
 }
 
 /** Buckets covered by a numeric(5,2) percent column or parameter. */
@@ -79,7 +82,7 @@ export const JOIN_BUCKET_RANGE = `
     INSERT INTO memberships (user_id, segment_id, source, added_at)
     SELECT u.user_id, $1, 'auto', $5
     FROM users u
-    WHERE ${bucketSql('$2::text', 'u.user_id')}::int <@ int4range(least($3::int, $4::int), $4::int)
+    WHERE ${bucketSql('$2::text', 'u.user_id')} <@ int4range(least($3::int, $4::int), $4::int)
     ON CONFLICT (user_id, segment_id) DO NOTHING
     RETURNING user_id
   ), recorded AS (

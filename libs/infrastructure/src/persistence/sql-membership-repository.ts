@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { ChangeSetPlan, Membership, SegmentNotFoundError } from '@app/domain';
-import { MembershipRepository } from '@app/application';
-import { activeSql, expireMatchingSql, JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
+import { ChangeSetPlan, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
+import { Clock, MembershipRepository } from '@app/application';
+import { activeSql, expireMatchingSql } from './membership-sql';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
-import { prepared, SqlExecutor, SqlRunner } from './sql-executor';
+import { prepared, SqlExecutor } from './sql-executor';
 
 // The hot paths' statements are prepared: parsed and planned once per connection.
 const ACTIVE_MEMBERSHIPS = prepared(
@@ -32,133 +32,39 @@ const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
  */
 const MAX_LOOKUPS_PER_STATEMENT = 16;
 
-/** One bounded batch of the sweep; rows another transaction holds are left for the next run. */
-const EXPIRE_DUE_BATCH = expireMatchingSql('m.user_id = due.user_id AND m.segment_id = due.segment_id', '$1', {
-  leading: `due AS (
-    SELECT user_id, segment_id FROM memberships
-    WHERE expires_at <= $1
-    ORDER BY expires_at
+/**
+ * One bounded batch of the sweep, due by the ledger's time ($1: the clock offset). Rows another
+ * transaction holds are left for the next run, and so are the rows of a segment being re-ranged or
+ * deleted (it holds the segment's row): their leaves would sort before its `at`.
+ */
+const EXPIRE_DUE_BATCH = expireMatchingSql('m.user_id = due.user_id AND m.segment_id = due.segment_id', '(SELECT now FROM t)', {
+  leading: `t AS MATERIALIZED (SELECT ledger_time($1) AS now), due AS (
+    SELECT m.user_id, m.segment_id FROM memberships m JOIN segments s ON s.id = m.segment_id
+    WHERE m.expires_at <= (SELECT now FROM t)
+    ORDER BY m.expires_at
     LIMIT $2
-    FOR UPDATE SKIP LOCKED
+    FOR UPDATE OF m SKIP LOCKED
+    FOR KEY SHARE OF s SKIP LOCKED
   )`,
   using: 'due',
 });
 
 /**
- * Registers user $1 (known since $2) if new, and either way holds the user's row lock until the
- * transaction ends (ON CONFLICT DO UPDATE locks the row even when its WHERE skips the update), so
- * that two first change sets of one user register them once. Returns a row only when the user is new.
+ * The whole change set of user $1 in one call, one round trip: add the slugs $2 with expiries $3,
+ * remove the slugs $4, the ledger stamped by the database's clock shifted by $5 ms. The database
+ * function `apply_change_set` (migration LedgerTime) holds the case table and the locking order.
  */
-const REGISTER_AND_LOCK_USER = prepared(
-  'register_and_lock_user',
-  `INSERT INTO users AS u (user_id, known_since) VALUES ($1, $2)
-  ON CONFLICT (user_id) DO UPDATE SET known_since = u.known_since WHERE false
-  RETURNING 1`,
-);
+const APPLY_CHANGE_SET = prepared('apply_change_set', `SELECT * FROM apply_change_set($1, $2, $3, $4, $5)`);
 
-/**
- * The whole change set for user $1 in one statement, which is one transaction by itself: add the
- * slugs $2 with expiries $3, remove the slugs $4, at time $5. Answers rows of `kind`:
- * - `unknown` (one row, nothing changed) when the user is not known yet: the caller registers them
- *   first (see applyChanges);
- * - `missing`, one per slug naming no segment, when any does: nothing changed;
- * - else `member`: the user's active memberships after the change, ordered by slug.
- *
- * - Key-share locks the named segments, so none is deleted under the change set.
- * - A named membership that has expired is recorded as removed (`ttl`) at its own expiry; adding
- *   it again is a new join. Removing a held one records a manual removal. Adding one not held is a
- *   join; adding a held one only sets its expiry (and makes it manual), with no history.
- * - History rows get their ids in the order: expiries by time, removals by slug, joins by slug.
- * 
- * - `renew` (one row, nothing changed) when $6 is false and an added membership has expired but is
- *   still stored: renewing it records its expiry from what this statement's snapshot saw, which is
- *   exact only while no other change set of the user runs, so the caller re-runs it under the user's
- *   row lock with $6 true.
- *
- * Concurrent writers of the same membership (another change set of this user, the sweep, an
- * auto-assignment) are settled row by row: a DELETE or upsert waits for the other writer and acts on
- * what it left, and the history comes from what was actually deleted or inserted (RETURNING), never
- * from this statement's snapshot alone, so every join and leave is recorded exactly once.
- */
-const APPLY_CHANGE_SET = prepared(
-  'apply_change_set',
-  `WITH known AS (
-    SELECT 1 FROM users WHERE user_id = $1
-  ), wanted AS (
-    SELECT a.slug, true AS adding, a.expires_at
-    FROM unnest($2::text[], $3::timestamptz[]) AS a(slug, expires_at)
-    UNION ALL
-    SELECT r.slug, false, NULL::timestamptz FROM unnest($4::text[]) AS r(slug)
-  ), locked AS (
-    SELECT s.id, s.slug FROM segments s
-    WHERE s.slug IN (SELECT slug FROM wanted) AND EXISTS (SELECT 1 FROM known)
-    ORDER BY s.id
-    FOR KEY SHARE
-  ), missing AS (
-    SELECT w.slug FROM wanted w WHERE EXISTS (SELECT 1 FROM known) AND w.slug NOT IN (SELECT slug FROM locked)
-  ), target AS (
-    SELECT l.id AS segment_id, l.slug, w.adding, w.expires_at,
-           m.expires_at AS held_expires_at, coalesce(m.expires_at <= $5, false) AS held_expired
-    FROM wanted w
-    JOIN locked l ON l.slug = w.slug
-    LEFT JOIN memberships m ON m.user_id = $1 AND m.segment_id = l.id
-    WHERE NOT EXISTS (SELECT 1 FROM missing)
-  ), stale AS (
-    SELECT 1 FROM target t WHERE t.adding AND t.held_expired AND NOT $6::boolean
-  ), removed AS (
-    DELETE FROM memberships m
-    USING target t
-    WHERE NOT t.adding AND m.user_id = $1 AND m.segment_id = t.segment_id AND NOT EXISTS (SELECT 1 FROM stale)
-    RETURNING t.slug, m.expires_at
-  ), upserted AS (
-    INSERT INTO memberships AS m (user_id, segment_id, source, added_at, expires_at)
-    SELECT $1, t.segment_id, 'manual', $5, t.expires_at FROM target t WHERE t.adding AND NOT EXISTS (SELECT 1 FROM stale)
-    ORDER BY t.segment_id
-    ON CONFLICT (user_id, segment_id) DO UPDATE
-      SET source = 'manual',
-          expires_at = EXCLUDED.expires_at,
-          added_at = CASE WHEN m.expires_at <= EXCLUDED.added_at THEN EXCLUDED.added_at ELSE m.added_at END
-    RETURNING m.segment_id, m.source, m.added_at, m.expires_at, (m.xmax = 0) AS inserted
-  ), added AS (
-    SELECT t.slug, t.held_expires_at, u.source, u.added_at, u.expires_at,
-           NOT u.inserted AND t.held_expired AS renewed, u.inserted
-    FROM upserted u JOIN target t ON t.segment_id = u.segment_id
-  ), events AS (
-    SELECT 1 AS stage, r.expires_at AS at, r.slug, 'removed' AS operation, 'ttl' AS reason
-    FROM removed r WHERE r.expires_at <= $5
-    UNION ALL
-    SELECT 1, a.held_expires_at, a.slug, 'removed', 'ttl' FROM added a WHERE a.renewed
-    UNION ALL
-    SELECT 2, $5, r.slug, 'removed', 'manual' FROM removed r WHERE NOT coalesce(r.expires_at <= $5, false)
-    UNION ALL
-    SELECT 3, $5, a.slug, 'added', 'manual' FROM added a WHERE a.inserted OR a.renewed
-  ), recorded AS (
-    INSERT INTO membership_history (user_id, segment, operation, reason, at)
-    SELECT $1, e.slug, e.operation, e.reason, e.at FROM events e ORDER BY e.stage, e.at, e.slug
-  )
-  SELECT 'member' AS kind, s.slug, m.source, m.added_at, m.expires_at
-  FROM memberships m JOIN segments s ON s.id = m.segment_id
-  WHERE m.user_id = $1 AND ${activeSql('m', '$5')}
-    AND NOT EXISTS (SELECT 1 FROM target t WHERE t.segment_id = m.segment_id)
-    AND NOT EXISTS (SELECT 1 FROM missing)
-    AND NOT EXISTS (SELECT 1 FROM stale)
-  UNION ALL
-  SELECT 'member', a.slug, a.source, a.added_at, a.expires_at FROM added a
-  UNION ALL
-  SELECT 'missing', slug, NULL, NULL, NULL FROM missing
-  UNION ALL
-  SELECT 'unknown', NULL, NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM known)
-  UNION ALL
-  SELECT 'renew', NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM stale)
-  ORDER BY slug`,
-);
+/** What apply_change_set raises when an expiry the request asked for passed before the change took effect. */
+const EXPIRY_PASSED = 'SG001';
 
 interface Lookup {
   userId: number;
   now: Date;
 }
 
-type ChangeSetRow = MembershipRow & { kind: 'member' | 'missing' | 'unknown' | 'renew' };
+type ChangeSetRow = MembershipRow & { kind: 'member' | 'missing' };
 
 function membershipsAfter(rows: ChangeSetRow[]): Membership[] {
   const missing = rows.filter((row) => row.kind === 'missing').map((row) => row.slug);
@@ -171,41 +77,39 @@ export class SqlMembershipRepository implements MembershipRepository {
   /** Concurrent reads share statements; half the pool at most, the rest stays free for change sets. */
   private readonly reads: LookupBatcher<Lookup, Membership[]>;
 
-  constructor(private readonly sql: SqlExecutor) {
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly clock: Clock,
+  ) {
     const maxInFlight = Math.max(1, Math.floor(sql.maxConnections / 2));
     this.reads = new LookupBatcher((lookups) => this.activeOfMany(lookups), maxInFlight, MAX_LOOKUPS_PER_STATEMENT);
   }
 
-  /**
-   * A known user's change set is one statement, one round trip. A user not known yet is registered
-   * (joining the auto segments that cover them), and an expired membership is renewed, in a
-   * transaction that holds the user's row lock and then applies the same statement.
-   */
-  async applyChanges(userId: number, plan: ChangeSetPlan, now: Date): Promise<Membership[]> {
-    const params = (underUserLock: boolean) => [
-      userId,
-      plan.add.map((item) => item.slug),
-      plan.add.map((item) => item.expiresAt),
-      plan.remove,
-      now,
-      underUserLock,
-    ];
-    const rows = await this.sql.statement<ChangeSetRow>(APPLY_CHANGE_SET, params(false));
-    const kind = rows[0]?.kind;
-    if (kind !== 'unknown' && kind !== 'renew') return membershipsAfter(rows);
-    return this.sql.transaction(async (tx) => {
-      // User first: a new user takes the auto-assignment lock before any segment lock (no deadlock with deletes).
-      await this.makeKnown(tx, userId, now);
-      return membershipsAfter(await tx.rows<ChangeSetRow>(APPLY_CHANGE_SET, params(true)));
-    });
+  async applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
+    try {
+      const rows = await this.sql.statement<ChangeSetRow>(APPLY_CHANGE_SET, [
+        userId,
+        plan.add.map((item) => item.slug),
+        plan.add.map((item) => item.expiresAt),
+        plan.remove,
+        this.clock.offsetMs(),
+      ]);
+      return membershipsAfter(rows);
+    } catch (error) {
+      const { code, detail } = error as { code?: string; detail?: string };
+      if (code !== EXPIRY_PASSED) throw error;
+      throw new InvalidInputError(`the expiry of ${detail} passed before the change could take effect`, {
+        slugs: detail!.split(','),
+      });
+    }
   }
 
   activeOf(userId: number, now: Date): Promise<Membership[]> {
     return this.reads.get({ userId, now });
   }
 
-  async expireDue(now: Date, batchSize: number): Promise<number> {
-    const [{ count }] = await this.sql.rows<{ count: number }>(EXPIRE_DUE_BATCH, [now, batchSize]);
+  async expireDue(batchSize: number): Promise<number> {
+    const [{ count }] = await this.sql.rows<{ count: number }>(EXPIRE_DUE_BATCH, [this.clock.offsetMs(), batchSize]);
     return count;
   }
 
@@ -221,17 +125,5 @@ export class SqlMembershipRepository implements MembershipRepository {
     const answers = lookups.map((): Membership[] => []);
     for (const row of rows) answers[row.i - 1].push(toMembership(row));
     return answers;
-  }
-
-  /**
-   * Registers the user if new (joining the auto segments that cover them), holding the user's row lock
-   * until the transaction ends.
-   */
-  private async makeKnown(tx: SqlRunner, userId: number, now: Date): Promise<void> {
-    const inserted = await tx.rows(REGISTER_AND_LOCK_USER, [userId, now]);
-    if (inserted.length > 0) {
-      await tx.rows(LOCK_AUTO_ASSIGNMENT_SHARED);
-      await tx.rows(JOIN_USERS_TO_AUTO_SEGMENTS, [[userId], now]);
-    }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
-import { NewSegment, Page, SegmentChanges, SegmentRepository } from '@app/application';
+import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository } from '@app/application';
+import { ledgerTime } from './ledger-time';
 import {
   activeSql,
   expireMatchingSql,
@@ -27,7 +28,10 @@ function page<T>(rows: T[], limit: number): Page<T> {
 
 @Injectable()
 export class SqlSegmentRepository implements SegmentRepository {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly clock: Clock,
+  ) {}
 
   create(segment: NewSegment, now: Date): Promise<Segment | undefined> {
     return this.sql.transaction(async (tx) => {
@@ -39,7 +43,8 @@ export class SqlSegmentRepository implements SegmentRepository {
       );
       if (!created) return undefined;
       if (segment.autoPercent !== null) {
-        await tx.rows(JOIN_BUCKET_RANGE, [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), now]);
+        const at = await ledgerTime(tx, this.clock);
+        await tx.rows(JOIN_BUCKET_RANGE, [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at]);
       }
       return this.findIn(tx, segment.slug, now);
     });
@@ -63,29 +68,31 @@ export class SqlSegmentRepository implements SegmentRepository {
     return this.sql.transaction(async (tx) => {
       const rebalances = changes.autoPercent !== undefined;
       if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-      const segment = await this.lock(tx, slug, 'FOR NO KEY UPDATE');
+      // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
+      const segment = await this.lock(tx, slug, rebalances ? 'FOR UPDATE' : 'FOR NO KEY UPDATE');
       if (!segment) return undefined;
       if (changes.description !== undefined) {
         await tx.rows(`UPDATE segments SET description = $2 WHERE id = $1`, [segment.id, changes.description]);
       }
-      if (rebalances) await this.rebalance(tx, segment, changes.autoPercent ?? null, now);
+      if (rebalances) await this.rebalance(tx, segment, changes.autoPercent ?? null);
       return this.findIn(tx, slug, now);
     });
   }
 
-  delete(slug: string, now: Date): Promise<boolean> {
+  delete(slug: string): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       const segment = await this.lock(tx, slug, 'FOR UPDATE');
       if (!segment) return false;
-      await tx.rows(expireMatchingSql('m.segment_id = $1', '$2'), [segment.id, now]);
+      const at = await ledgerTime(tx, this.clock);
+      await tx.rows(expireMatchingSql('m.segment_id = $1', '$2'), [segment.id, at]);
       await tx.rows(
         `WITH gone AS (
            DELETE FROM memberships WHERE segment_id = $1 RETURNING user_id
          )
          INSERT INTO membership_history (user_id, segment, operation, reason, at)
          SELECT user_id, $2, 'removed', 'segment_deleted', $3 FROM gone ORDER BY user_id`,
-        [segment.id, segment.slug, now],
+        [segment.id, segment.slug, at],
       );
       await tx.rows(`DELETE FROM segments WHERE id = $1`, [segment.id]);
       return true;
@@ -109,18 +116,25 @@ export class SqlSegmentRepository implements SegmentRepository {
     return page(rows.map(toMember), limit);
   }
 
-  /** Moves the auto range: raising joins the newly covered buckets, lowering removes auto members above it. */
-  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null, now: Date): Promise<void> {
+  /**
+   * Moves the auto range: raising joins the newly covered buckets, lowering removes auto members above
+   * it. A percent set after null recomputes the whole range, as creation does: while it was null, auto
+   * members were left wherever they were.
+   */
+  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null): Promise<void> {
     await tx.rows(`UPDATE segments SET auto_percent = $2 WHERE id = $1`, [segment.id, percent]);
     if (percent === null) return;
-    const before = segment.auto_percent === null ? 0 : bucketsCovered(Number(segment.auto_percent));
+    const at = await ledgerTime(tx, this.clock);
+    const before = segment.auto_percent === null ? undefined : bucketsCovered(Number(segment.auto_percent));
     const after = bucketsCovered(percent);
-    if (after > before) {
+    if (before === undefined || after < before) {
+      await tx.rows(LEAVE_BUCKETS_FROM, [segment.id, segment.slug, after, at]);
+    }
+    const joinFrom = before ?? 0;
+    if (after > joinFrom) {
       // An expired membership still in the table would block the join; end it first, as the cleaner would.
-      await tx.rows(expireMatchingSql('m.segment_id = $1', '$2'), [segment.id, now]);
-      await tx.rows(JOIN_BUCKET_RANGE, [segment.id, segment.slug, before, after, now]);
-    } else if (after < before) {
-      await tx.rows(LEAVE_BUCKETS_FROM, [segment.id, segment.slug, after, now]);
+      await tx.rows(expireMatchingSql('m.segment_id = $1', '$2'), [segment.id, at]);
+      await tx.rows(JOIN_BUCKET_RANGE, [segment.id, segment.slug, joinFrom, after, at]);
     }
   }
 

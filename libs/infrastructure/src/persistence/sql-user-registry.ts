@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Registration, UserRegistry } from '@app/application';
+import { Clock, Registration, UserRegistry } from '@app/application';
+import { ledgerTime } from './ledger-time';
 import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
 import { SqlExecutor } from './sql-executor';
 
 @Injectable()
 export class SqlUserRegistry implements UserRegistry {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly clock: Clock,
+  ) {}
 
   register(userIds: number[], now: Date): Promise<Registration> {
     return this.sql.transaction(async (tx) => {
@@ -19,7 +23,7 @@ export class SqlUserRegistry implements UserRegistry {
       await tx.rows(LOCK_AUTO_ASSIGNMENT_SHARED);
       const [{ count }] = await tx.rows<{ count: number }>(JOIN_USERS_TO_AUTO_SEGMENTS, [
         created.map((row) => row.user_id),
-        now,
+        await ledgerTime(tx, this.clock),
       ]);
       return { registered: created.length, autoAssigned: count };
     });

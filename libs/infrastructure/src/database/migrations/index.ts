@@ -1,4 +1,5 @@
 import { InitialSchema1732460000000 } from './1732460000000-initial-schema';
+import { LedgerTime1796017000000 } from './1796017000000-ledger-time';
 
 /** Every migration, oldest first. */
-export const migrations = [InitialSchema1732460000000];
+export const migrations = [InitialSchema1732460000000, LedgerTime1796017000000];
