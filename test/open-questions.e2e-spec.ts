@@ -16,7 +16,15 @@ describe("the README's decisions on open questions", () => {
   });
   afterAll(() => t.close());
 
-  const change = (userId: number, body: object) => t.http.patch(`/api/v1/users/${userId}/segments`).send(body);
+  /** Each change a second after the last, so that the ledger's order is the order of the calls. */
+  const change = (userId: number, body: object) => {
+    t.clock.advance(1000);
+    return t.http.patch(`/api/v1/users/${userId}/segments`).send(body);
+  };
+  const setPercent = (slug: string, autoPercent: number | null) => {
+    t.clock.advance(1000);
+    return t.http.patch(`/api/v1/segments/${slug}`).send({ auto_percent: autoPercent }).expect(200);
+  };
   const history = async (userId: number, segment: string) =>
     ((await t.http.get(`/api/v1/users/${userId}/history`).expect(200)).body.items as Array<{ segment: string; operation: string; reason: string }>)
       .filter((entry) => entry.segment === segment)
@@ -26,7 +34,7 @@ describe("the README's decisions on open questions", () => {
   const asAuto = (ids: number[]) => ids.map((id) => `${id} auto`);
 
   it('an object item without an expiry of its own takes the top-level ttl or expires_at, like a plain slug', async () => {
-    t.clock.set('2030-01-31T10:00:00.000Z');
+    t.clock.set('2030-01-31T09:59:59.000Z'); // the change moves it to 10:00:00
     const withTtl = await change(1, { add: [{ slug: 'Q_A' }, 'Q_B'], ttl: 'P1M' }).expect(200);
     expect(withTtl.body.segments.map((s: { slug: string; expires_at: string }) => [s.slug, s.expires_at])).toEqual([
       ['Q_A', '2030-02-28T10:00:00.000Z'],
@@ -51,11 +59,11 @@ describe("the README's decisions on open questions", () => {
     await t.http.post('/api/v1/segments').send({ slug: 'Q_RANGE', auto_percent: 40 }).expect(201);
     const leaver = usersInRange('Q_RANGE', USERS, 2000, 3000)[0];
     await change(leaver, { remove: ['Q_RANGE'] }).expect(200);
-    await t.http.patch('/api/v1/segments/Q_RANGE').send({ auto_percent: 60 }).expect(200);
+    await setPercent('Q_RANGE', 60);
     expect(await members('Q_RANGE')).not.toContain(`${leaver} auto`);
     // Lowered below their bucket and raised over it again: it newly enters the range.
-    await t.http.patch('/api/v1/segments/Q_RANGE').send({ auto_percent: 10 }).expect(200);
-    await t.http.patch('/api/v1/segments/Q_RANGE').send({ auto_percent: 50 }).expect(200);
+    await setPercent('Q_RANGE', 10);
+    await setPercent('Q_RANGE', 50);
     expect(await members('Q_RANGE')).toContain(`${leaver} auto`);
     expect(await history(leaver, 'Q_RANGE')).toEqual(['added auto', 'removed manual', 'added auto']);
   });
@@ -66,12 +74,12 @@ describe("the README's decisions on open questions", () => {
     await change(manual, { add: ['Q_NULL'] }).expect(200);
     const atThirty = await members('Q_NULL');
 
-    await t.http.patch('/api/v1/segments/Q_NULL').send({ auto_percent: null }).expect(200);
+    await setPercent('Q_NULL', null);
     const newcomers = Array.from({ length: 300 }, (_, i) => 30_000 + i);
     await t.http.post('/api/v1/users').send({ user_ids: newcomers }).expect(200);
     expect(await members('Q_NULL')).toEqual(atThirty);
 
-    await t.http.patch('/api/v1/segments/Q_NULL').send({ auto_percent: 10 }).expect(200);
+    await setPercent('Q_NULL', 10);
     const inRange = usersInRange('Q_NULL', [...USERS, ...newcomers, 1, 2, 3], 0, 1000);
     const expected = [...asAuto(inRange), `${manual} manual`].sort((a, b) => Number.parseInt(a) - Number.parseInt(b));
     expect(await members('Q_NULL')).toEqual(expected);
