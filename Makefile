@@ -1,6 +1,9 @@
 # The README's commands are these targets. `make help` lists them.
 .DEFAULT_GOAL := help
 NPM_INSTALL := npm install --no-audit --no-fund
+# The reliability suites' random workloads: fixed here (so CI and `make test` replay the same run), any
+# integer for another (`make test RELIABILITY_SEED=42`); failures print the seed that replays them.
+RELIABILITY_SEED ?= 20261130
 
 node_modules: package.json package-lock.json
 	$(NPM_INSTALL)
@@ -35,14 +38,14 @@ dev: install ## Start with reload on change
 lint: install ## Type-check and enforce the layer dependency rule
 	npm run lint
 
-test: install ## Lint (types, layers, OpenAPI), check Docker compose, run every test (unit; e2e on PostgreSQL and PGlite)
-	@bash scripts/ensure-postgres.sh
+test: install ## Say what the tests need and get it, lint (types, layers, OpenAPI), check Docker compose, run every test
 	@bash scripts/ensure-test-tools.sh
+	@bash scripts/ensure-postgres.sh
 	npm run lint
 	npm run openapi:lint
 	@bash scripts/check-compose.sh
 	npm run build
-	npm test
+	RELIABILITY_SEED=$(RELIABILITY_SEED) npm test
 
 bench: install ## Benchmark the hot paths against pgbench (needs PostgreSQL)
 	npm run bench

@@ -18,7 +18,13 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper,
 };
-const e2e = { ...common, testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 30 };
+// Suites that spawn dist/ must not run an old build: the global setup rebuilds when dist/ is stale.
+const e2e = {
+  ...common,
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  slowTestThreshold: 30,
+  globalSetup: '<rootDir>/test/support/build-before-e2e.ts',
+};
 
 module.exports = {
   testTimeout: 60_000,

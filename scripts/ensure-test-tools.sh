@@ -1,11 +1,45 @@
 #!/usr/bin/env bash
-# The browser test drives Debian's Chromium; install it when missing (root on Debian only).
+# Says what `make test` needs besides npm packages, and gets what is missing: on Debian/Ubuntu as root it
+# installs it with apt-get after saying so; anywhere else it stops, saying how to get it. Never a silent skip.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then exit 0; fi
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing chromium for the docs-page browser test" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
-else
-  echo "chromium is missing and cannot be installed here; the browser test will be skipped" >&2
+cd "$(dirname "$0")/.."
+
+echo "make test needs: Node >= 20.11; pg_isready and a PostgreSQL server (TEST_DATABASE_URL, started if it is the" \
+  "local cluster); Chromium at /usr/bin/chromium (the docs-page browser test); Docker Compose (validates" \
+  "docker/compose.yaml, no Docker engine needed)"
+
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 11) ? 0 : 1)'; then
+  echo "Node $(node --version) is too old: install Node 20.11 or later (https://nodejs.org/)" >&2
+  exit 1
 fi
+
+packages=()
+command -v pg_isready >/dev/null 2>&1 || packages+=(postgresql-client)
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
+
+if [ "${#packages[@]}" = 0 ]; then
+  echo "test tools: all present"
+  exit 0
+fi
+
+how_to_get() {
+  echo "Install them, then run make test again:"
+  echo "  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y ${packages[*]}"
+  echo "  elsewhere: PostgreSQL client tools, Chromium as /usr/bin/chromium, Docker Compose (https://docs.docker.com/compose/install/)"
+}
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test tools missing: ${packages[*]}; installing them: apt-get update && apt-get install -y ${packages[*]}"
+  apt_options=(-q -o DPkg::Lock::Timeout=300)
+  if apt-get "${apt_options[@]}" update >/dev/null &&
+    DEBIAN_FRONTEND=noninteractive apt-get "${apt_options[@]}" install -y --no-install-recommends "${packages[@]}" >/dev/null; then
+    echo "test tools: installed ${packages[*]}"
+    exit 0
+  fi
+  { echo "test tools: apt-get could not install ${packages[*]}."; how_to_get; } >&2
+  exit 1
+fi
+
+{ echo "test tools missing: ${packages[*]}."; how_to_get; } >&2
+exit 1

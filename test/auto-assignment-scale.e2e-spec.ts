@@ -1,3 +1,5 @@
+import { usersInRange } from './support/buckets';
+import { membersOf } from './support/segment-members';
 import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -16,10 +18,11 @@ describeOnPostgres('auto-assignment at scale (PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
-  it('10% of 100,000 registered users lands within 0.5 percentage points of 10%', async () => {
+  it('10% of 100,000 registered users is exactly the users with a bucket below 1000', async () => {
     const created = await t.http.post('/api/v1/segments').send({ slug: 'TEN_PERCENT', auto_percent: 10 });
     expect(created.status).toBe(201);
-    const share = (created.body.members / USERS) * 100;
-    expect(Math.abs(share - 10)).toBeLessThanOrEqual(0.5);
+    const expected = usersInRange('TEN_PERCENT', Array.from({ length: USERS }, (_, i) => i + 1), 0, 1000);
+    expect(created.body.members).toBe(expected.length);
+    expect(await membersOf(t, 'TEN_PERCENT')).toEqual(expected);
   });
 });

@@ -94,9 +94,28 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
     }
   });
 
-  it('expire ends due memberships', async () => {
+  it('expire ends due memberships, each recorded at its expires_at, and leaves the rest', async () => {
+    await t.http.post('/api/v1/segments').send({ slug: 'CLI_TTL' }).expect(201);
+    // The CLI runs on the real clock: add through an app whose clock is two hours behind it.
+    t.clock.set(new Date(Date.now() - 2 * 3600_000));
+    const due = new Map<number, string>();
+    for (const userId of [60001, 60002]) {
+      const added = await t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: ['CLI_TTL'], ttl: 'PT1H' }).expect(200);
+      due.set(userId, added.body.segments[0].expires_at);
+    }
+    await t.http.patch('/api/v1/users/60003/segments').send({ add: ['CLI_TTL'], ttl: 'P2D' }).expect(200);
     const result = cli('expire');
-    expect(result.stdout).toBe('expired: 0\n');
+    expect(result.stdout).toBe('expired: 2\n');
     expect(result.status).toBe(0);
+    const held = await t.sql<{ user_id: string }>(
+      `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = 'CLI_TTL'`,
+    );
+    expect(held.map((row) => Number(row.user_id))).toEqual([60003]);
+    const leaves = await t.sql<{ user_id: string; at: Date }>(
+      `SELECT user_id, at FROM membership_history
+       WHERE segment = 'CLI_TTL' AND operation = 'removed' AND reason = 'ttl' ORDER BY user_id`,
+    );
+    expect(leaves.map((row) => [Number(row.user_id), row.at.toISOString()])).toEqual([...due.entries()]);
+    expect(cli('expire').stdout).toBe('expired: 0\n');
   });
 });

@@ -142,8 +142,16 @@ describe("a user's segments", () => {
     expect(fromMiddle.body.items.map((entry: { operation: string }) => entry.operation)).toEqual(['removed']);
     const toMiddle = await t.http.get('/api/v1/users/4000/history').query({ from: start.toISOString(), to: middle.toISOString() });
     expect(toMiddle.body.items.map((entry: { operation: string }) => entry.operation)).toEqual(['added']);
-    const offset = await t.http.get('/api/v1/users/4000/history').query({ from: '2030-01-15T15:00:00+03:00' });
-    expect(offset.status).toBe(200);
+    // The same instants written with other offsets: +03:00 and -05:30 name the same moments as Z.
+    const withOffset = (at: Date, minutes: number) => {
+      const sign = minutes < 0 ? '-' : '+';
+      const hhmm = new Date(Math.abs(minutes) * 60_000).toISOString().slice(11, 16);
+      return `${new Date(at.getTime() + minutes * 60_000).toISOString().slice(0, 23)}${sign}${hhmm}`;
+    };
+    const fromOffset = await t.http.get('/api/v1/users/4000/history').query({ from: withOffset(middle, 180) });
+    expect(fromOffset.body.items).toEqual(fromMiddle.body.items);
+    const toOffset = await t.http.get('/api/v1/users/4000/history').query({ from: withOffset(start, -330), to: withOffset(middle, -330) });
+    expect(toOffset.body.items).toEqual(toMiddle.body.items);
     for (const bad of ['yesterday', '2030-02-30T00:00:00Z', '2030-01-15']) {
       expectError(await t.http.get('/api/v1/users/4000/history').query({ from: bad }), 400, 'VALIDATION_FAILED');
     }

@@ -4,7 +4,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from '../support/test-database';
 import { expectLedgerMatchesMemberships } from './support/ledger-invariants';
 import { runMixedWorkload, WORKLOAD_SLUGS, WORKLOAD_USERS } from './support/mixed-workload';
-import { SeededRandom, seedFromEnv } from './support/seeded-random';
+import { replayableWith, SeededRandom, seedFromEnv } from './support/seeded-random';
 
 /**
  * Many parallel random change sets (with TTLs), expiry sweeps on a moving shared clock, segment
@@ -41,24 +41,25 @@ describeOnPostgres('concurrency invariant (PostgreSQL)', () => {
     for (let i = 0; i < instances; i++) apps.push(await startTestApp({ database, clock }));
     await seed(apps[0]);
     const random = new SeededRandom(seedFromEnv());
+    await replayableWith(random, async () => {
+      const report = await runMixedWorkload({ apps, clock, random, operations: OPERATIONS, workers: WORKERS });
+      console.log(
+        `concurrency (${instances} instance(s), seed ${random.seed}): ${report.operations} operations ` +
+          JSON.stringify(report.byKind),
+      );
+      expect(report.unexpected).toEqual([]);
 
-    const report = await runMixedWorkload({ apps, clock, random, operations: OPERATIONS, workers: WORKERS });
-    console.log(
-      `concurrency (${instances} instance(s), seed ${random.seed}): ${report.operations} operations ` +
-        JSON.stringify(report.byKind),
-    );
-    expect(report.unexpected).toEqual([]);
-
-    // Mid-run state first (expired rows still stored, each with its ledger entry), then after a final sweep.
-    const during = await expectLedgerMatchesMemberships(apps[0]);
-    clock.advance(2 * 24 * 3600_000);
-    await apps[0].app.get(ExpireMemberships).execute();
-    const after = await expectLedgerMatchesMemberships(apps[0]);
-    const [{ due }] = await apps[0].sql<{ due: number }>(
-      `SELECT count(*)::int AS due FROM memberships WHERE expires_at <= $1`,
-      [clock.now()],
-    );
-    expect(due).toBe(0);
-    console.log(`ledger checked: ${during.history} history entries, ${during.memberships} memberships; after the final sweep ${after.memberships}`);
+      // Mid-run state first (expired rows still stored, each with its ledger entry), then after a final sweep.
+      const during = await expectLedgerMatchesMemberships(apps[0]);
+      clock.advance(2 * 24 * 3600_000);
+      await apps[0].app.get(ExpireMemberships).execute();
+      const after = await expectLedgerMatchesMemberships(apps[0]);
+      const [{ due }] = await apps[0].sql<{ due: number }>(
+        `SELECT count(*)::int AS due FROM memberships WHERE expires_at <= $1`,
+        [clock.now()],
+      );
+      expect(due).toBe(0);
+      console.log(`ledger checked: ${during.history} history entries, ${during.memberships} memberships; after the final sweep ${after.memberships}`);
+    });
   });
 });

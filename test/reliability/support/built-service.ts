@@ -1,19 +1,10 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { ChildProcess, spawn } from 'node:child_process';
+import { API_MAIN, ROOT } from '../../support/built-app';
 import { freePort } from './free-port';
 import { rawRequest } from './raw-http';
 import { waitFor } from './wait-for';
 
-const ROOT = join(__dirname, '..', '..', '..');
-export const BUILT_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
-
-/** Builds the service (`npm run build`) when dist/ has no entry point. */
-export function ensureBuilt(): void {
-  if (existsSync(BUILT_MAIN)) return;
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-}
+export { ensureBuilt } from '../../support/built-app';
 
 export interface BuiltService {
   child: ChildProcess;
@@ -30,7 +21,7 @@ export interface BuiltService {
 /** Starts `node dist/apps/api/src/main.js` on a free loopback port and waits until it is ready. */
 export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BUILT_MAIN], {
+  const child = spawn(process.execPath, [API_MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

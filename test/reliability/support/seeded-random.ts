@@ -34,8 +34,25 @@ export class SeededRandom {
   }
 }
 
-/** The seed from RELIABILITY_SEED, or a new one. */
+/** The seed from RELIABILITY_SEED (`make test` fixes one), or a new one, said on stderr so a run can be replayed. */
 export function seedFromEnv(): number {
   const fromEnv = Number(process.env.RELIABILITY_SEED);
-  return Number.isInteger(fromEnv) ? fromEnv : Math.floor(Math.random() * 2 ** 31);
+  if (process.env.RELIABILITY_SEED && Number.isInteger(fromEnv)) return fromEnv;
+  const seed = Math.floor(Math.random() * 2 ** 31);
+  process.stderr.write(`RELIABILITY_SEED is not set: this run uses seed ${seed}\n`);
+  return seed;
+}
+
+/** Runs a test body whose randomness comes from `random`; a failure says which seed replays it. */
+export async function replayableWith<T>(random: SeededRandom, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof Error) {
+      const hint = `[seed ${random.seed}: replay with RELIABILITY_SEED=${random.seed}]`;
+      // jest prints the stack, which starts with the message.
+      error.stack = `${hint} ${error.stack ?? error.message}`;
+    }
+    throw error;
+  }
 }

@@ -8,53 +8,65 @@ import { GetSegment } from './get-segment';
 import { ListSegmentMembers } from './list-segment-members';
 import { UpdateSegment } from './update-segment';
 
-class InMemorySegments extends SegmentRepository {
-  readonly segments = new Map<string, Segment>();
+/** Records every call; answers each with what the test set (by default: no such segment / slug taken). */
+class RecordingSegments extends SegmentRepository {
+  readonly calls: unknown[][] = [];
+  answer: Segment | undefined = undefined;
 
-  async create(input: NewSegment, now: Date): Promise<Segment | undefined> {
-    if (this.segments.has(input.slug)) return undefined;
-    const segment = { ...input, members: 0, createdAt: now };
-    this.segments.set(input.slug, segment);
-    return segment;
+  private record<T>(args: unknown[], value: T): Promise<T> {
+    this.calls.push(args);
+    return Promise.resolve(value);
   }
-  async findBySlug(slug: string): Promise<Segment | undefined> {
-    return this.segments.get(slug);
+  create(input: NewSegment, now: Date): Promise<Segment | undefined> {
+    return this.record(['create', input, now], this.answer);
   }
-  async listAfter(): Promise<Page<Segment>> {
-    return { items: [...this.segments.values()], hasMore: false };
+  findBySlug(slug: string, now: Date): Promise<Segment | undefined> {
+    return this.record(['findBySlug', slug, now], this.answer);
   }
-  async update(slug: string, changes: SegmentChanges): Promise<Segment | undefined> {
-    const segment = this.segments.get(slug);
-    if (!segment) return undefined;
-    if (changes.description !== undefined) segment.description = changes.description;
-    return segment;
+  listAfter(): Promise<Page<Segment>> {
+    throw new Error('not used here');
   }
-  async delete(slug: string): Promise<boolean> {
-    return this.segments.delete(slug);
+  update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined> {
+    return this.record(['update', slug, changes, now], this.answer);
   }
-  async membersAfter(slug: string): Promise<Page<SegmentMember> | undefined> {
-    return this.segments.has(slug) ? { items: [], hasMore: false } : undefined;
+  delete(slug: string): Promise<boolean> {
+    return this.record(['delete', slug], this.answer !== undefined);
+  }
+  membersAfter(slug: string, after: number | undefined, limit: number, now: Date): Promise<Page<SegmentMember> | undefined> {
+    return this.record(['membersAfter', slug, after, limit, now], this.answer && { items: [], hasMore: false });
   }
 }
 
-const clock: Clock = { now: () => new Date('2030-01-01T00:00:00Z'), offsetMs: () => 0 };
+const now = new Date('2030-01-01T00:00:00Z');
+const clock: Clock = { now: () => now, offsetMs: () => 0 };
+const segment: Segment = { slug: 'A', description: null, autoPercent: 10, members: 3, createdAt: new Date('2029-01-01T00:00:00Z') };
 
 describe('segment use cases', () => {
-  it('create answers SegmentExistsError for a taken slug', async () => {
-    const repository = new InMemorySegments();
+  it('create passes the input at the clock’s time, answers the stored segment, and SegmentExistsError for a taken slug', async () => {
+    const repository = new RecordingSegments();
     const create = new CreateSegment(repository, clock);
-    const created = await create.execute({ slug: 'A', description: null, autoPercent: null });
-    expect(created.createdAt).toEqual(clock.now());
-    await expect(create.execute({ slug: 'A', description: null, autoPercent: null })).rejects.toThrow(SegmentExistsError);
+    const input = { slug: 'A', description: null, autoPercent: 10 };
+    await expect(create.execute(input)).rejects.toThrow(new SegmentExistsError('A'));
+    repository.answer = segment;
+    await expect(create.execute(input)).resolves.toBe(segment);
+    expect(repository.calls).toEqual([
+      ['create', input, now],
+      ['create', input, now],
+    ]);
   });
 
-  it('get, update, delete and members answer SegmentNotFoundError for an unknown slug', async () => {
-    const repository = new InMemorySegments();
-    await expect(new GetSegment(repository, clock).execute('X')).rejects.toThrow(SegmentNotFoundError);
-    await expect(new UpdateSegment(repository, clock).execute('X', { description: 'd' })).rejects.toThrow(SegmentNotFoundError);
-    await expect(new DeleteSegment(repository).execute('X')).rejects.toThrow(SegmentNotFoundError);
-    await expect(new ListSegmentMembers(repository, clock).execute({ slug: 'X', limit: 10 })).rejects.toThrow(
-      new SegmentNotFoundError(['X']),
-    );
+  it('get, update, delete and members ask for the slug (at the clock’s time but delete, which the database stamps) and answer SegmentNotFoundError when it is unknown', async () => {
+    const repository = new RecordingSegments();
+    const notFound = new SegmentNotFoundError(['X']);
+    await expect(new GetSegment(repository, clock).execute('X')).rejects.toThrow(notFound);
+    await expect(new UpdateSegment(repository, clock).execute('X', { autoPercent: null })).rejects.toThrow(notFound);
+    await expect(new DeleteSegment(repository).execute('X')).rejects.toThrow(notFound);
+    await expect(new ListSegmentMembers(repository, clock).execute({ slug: 'X', afterUserId: 5, limit: 10 })).rejects.toThrow(notFound);
+    expect(repository.calls).toEqual([
+      ['findBySlug', 'X', now],
+      ['update', 'X', { autoPercent: null }, now],
+      ['delete', 'X'],
+      ['membersAfter', 'X', 5, 10, now],
+    ]);
   });
 });

@@ -12,55 +12,57 @@ class FixedClock extends Clock {
   }
 }
 
-/** Holds memberships in a map; knows the segments it is given. */
-class InMemoryMemberships extends MembershipRepository {
-  readonly held = new Map<string, Membership>();
-  calls = 0;
+/** Records what the use case asks of the repository; answers with what the test gives it. */
+class RecordingMemberships extends MembershipRepository {
+  readonly calls: Array<{ userId: number; plan: ChangeSetPlan }> = [];
 
-  constructor(
-    private readonly segments: string[],
-    private readonly now: Date,
-  ) {
+  constructor(private readonly answer: () => Promise<Membership[]>) {
     super();
   }
 
-  async applyChanges(_userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
-    const now = this.now;
-    this.calls++;
-    const missing = [...plan.add.map((a) => a.slug), ...plan.remove].filter((slug) => !this.segments.includes(slug));
-    if (missing.length > 0) throw new SegmentNotFoundError(missing);
-    for (const slug of plan.remove) this.held.delete(slug);
-    for (const { slug, expiresAt } of plan.add) {
-      this.held.set(slug, { slug, source: 'manual', addedAt: this.held.get(slug)?.addedAt ?? now, expiresAt });
-    }
-    return this.activeOf(0, now);
+  applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
+    this.calls.push({ userId, plan });
+    return this.answer();
   }
 
-  async activeOf(_userId: number, now: Date): Promise<Membership[]> {
-    return [...this.held.values()]
-      .filter((m) => m.expiresAt === null || m.expiresAt > now)
-      .sort((a, b) => (a.slug < b.slug ? -1 : 1));
+  activeOf(): Promise<Membership[]> {
+    throw new Error('not used by ApplyUserSegmentChanges');
   }
 
-  async expireDue(): Promise<number> {
-    return 0;
+  expireDue(): Promise<number> {
+    throw new Error('not used by ApplyUserSegmentChanges');
   }
 }
 
 describe('ApplyUserSegmentChanges', () => {
   const now = new Date('2030-01-31T10:00:00.000Z');
-  const setup = () => {
-    const memberships = new InMemoryMemberships(['A', 'B', 'C'], now);
+  const held: Membership[] = [{ slug: 'A', source: 'auto', addedAt: new Date('2029-12-01T00:00:00.000Z'), expiresAt: null }];
+  const setup = (answer = () => Promise.resolve(held)) => {
+    const memberships = new RecordingMemberships(answer);
     return { memberships, useCase: new ApplyUserSegmentChanges(memberships, new FixedClock(now)) };
   };
 
-  it('applies the plan with expiries fixed at the clock’s time', async () => {
-    const { useCase } = setup();
-    const result = await useCase.execute(1, { add: ['B', { slug: 'A', ttl: 'P1M' }] });
-    expect(result).toEqual([
-      { slug: 'A', source: 'manual', addedAt: now, expiresAt: new Date('2030-02-28T10:00:00.000Z') },
-      { slug: 'B', source: 'manual', addedAt: now, expiresAt: null },
+  it('asks for one plan with every expiry fixed at the clock’s time (P1M from Jan 31 is Feb 28), and answers what is held', async () => {
+    const { useCase, memberships } = setup();
+    const result = await useCase.execute(7, {
+      add: ['B', { slug: 'A', ttl: 'P1M' }, { slug: 'C' }],
+      remove: ['D', 'D'],
+      expires_at: '2030-03-01T00:00:00Z',
+    });
+    expect(memberships.calls).toEqual([
+      {
+        userId: 7,
+        plan: {
+          add: [
+            { slug: 'B', expiresAt: new Date('2030-03-01T00:00:00.000Z') },
+            { slug: 'A', expiresAt: new Date('2030-02-28T10:00:00.000Z') },
+            { slug: 'C', expiresAt: new Date('2030-03-01T00:00:00.000Z') },
+          ],
+          remove: ['D'],
+        },
+      },
     ]);
+    expect(result).toBe(held);
   });
 
   it('rejects invalid change sets before touching the repository', async () => {
@@ -68,11 +70,12 @@ describe('ApplyUserSegmentChanges', () => {
     await expect(useCase.execute(1, { add: ['A'], remove: ['A'] })).rejects.toThrow(ConflictingChangesError);
     await expect(useCase.execute(1, {})).rejects.toThrow(InvalidInputError);
     await expect(useCase.execute(1, { add: ['A'], ttl: 'P0D' })).rejects.toThrow(InvalidInputError);
-    expect(memberships.calls).toBe(0);
+    await expect(useCase.execute(1, { add: ['A', { slug: 'A', ttl: 'P1D' }] })).rejects.toThrow(InvalidInputError);
+    expect(memberships.calls).toEqual([]);
   });
 
   it('passes the repository’s SegmentNotFoundError through', async () => {
-    const { useCase } = setup();
-    await expect(useCase.execute(1, { add: ['A', 'Z'] })).rejects.toThrow(SegmentNotFoundError);
+    const { useCase } = setup(() => Promise.reject(new SegmentNotFoundError(['Z'])));
+    await expect(useCase.execute(1, { add: ['A', 'Z'] })).rejects.toThrow(new SegmentNotFoundError(['Z']));
   });
 });
