@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILT_MAIN, BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
+import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
 import { freePort } from './reliability/support/free-port';
 import { usersInRange } from './support/buckets';
-import { CLI_MAIN } from './support/built-app';
+import { API_MAIN, CLI_MAIN } from './support/built-app';
 import { pgliteOnly } from './support/test-database';
 
 /**
@@ -59,7 +59,7 @@ describeEmbedded('one owner per DATA_DIR (built service and CLI)', () => {
     expect(lock).toMatchObject({ pid: service.child.pid, url: service.baseUrl });
 
     const port = await freePort();
-    const second = spawnSync(process.execPath, [BUILT_MAIN], {
+    const second = spawnSync(process.execPath, [API_MAIN], {
       env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env() },
       encoding: 'utf8',
       timeout: EXIT_WITHIN_MS,

@@ -2,7 +2,8 @@ import { Client } from 'pg';
 import { Clock, ExpireMemberships } from '@app/application';
 import { SystemClock } from '@app/infrastructure';
 import { SeededRandom, seedFromEnv } from './reliability/support/seeded-random';
-import { ApiHistoryEntry, bucket, csvLedgers, historyThroughApi, ledgerFaults, ledgersOf } from './support/ledger-oracle';
+import { expectedBucket } from './support/buckets';
+import { ApiHistoryEntry, csvLedgers, historyThroughApi, ledgerFaults, ledgersOf } from './support/ledger-oracle';
 import { AUTO_SLUG, LEDGER_SLUGS, LEDGER_USERS, runLedgerWorkload } from './support/ledger-workload';
 import { startTestApp, TestApp, TestAppOptions } from './support/test-app';
 import { createTestDatabase, isPostgres, postgresOnly, TestDatabase } from './support/test-database';
@@ -77,7 +78,7 @@ async function expectExactLedger(apps: TestApp[], operations: number, workers: n
       `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = $1 AND m.source = 'auto'`,
       [AUTO_SLUG],
     );
-    const outside = autoMembers.map((row) => Number(row.user_id)).filter((user) => bucket(AUTO_SLUG, user) >= Number(auto.auto_percent) * 100);
+    const outside = autoMembers.map((row) => Number(row.user_id)).filter((user) => expectedBucket(AUTO_SLUG, user) >= Number(auto.auto_percent) * 100);
     expect({ percent: auto.auto_percent, outside }).toEqual({ percent: auto.auto_percent, outside: [] });
   }
 }
@@ -183,6 +184,6 @@ describe('auto_percent set again after null', () => {
     const members = await t.sql<{ user_id: string }>(
       `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = 'REENABLED' ORDER BY m.user_id`,
     );
-    expect(members.map((row) => Number(row.user_id))).toEqual(users.filter((user) => bucket('REENABLED', user) < 2000));
+    expect(members.map((row) => Number(row.user_id))).toEqual(users.filter((user) => expectedBucket('REENABLED', user) < 2000));
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import request from 'supertest';
 
 export interface ApiHistoryEntry {
@@ -7,11 +6,6 @@ export interface ApiHistoryEntry {
   operation: 'added' | 'removed';
   reason: string;
   at: string;
-}
-
-/** The contract's bucket rule computed by node's md5, independently of the service's SQL. */
-export function bucket(slug: string, userId: number): number {
-  return parseInt(createHash('md5').update(`${slug}:${userId}`).digest('hex').slice(0, 8), 16) % 10_000;
 }
 
 /** A user's whole history in the order the API gives it, following `next_cursor` page by page. */

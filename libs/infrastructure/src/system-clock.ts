@@ -6,8 +6,4 @@ export class SystemClock extends Clock {
   now(): Date {
     return new Date();
   }
-
-  override offsetMs(): number {
-    return 0;
-  }
 }
