@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { SLUG_SCHEMA } from '../../http/path-params';
-import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, SLUG_RULE } from './segment-fields';
+import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, MaxCodePoints, SLUG_RULE } from './segment-fields';
 
 export class CreateSegmentDto {
   @ApiProperty({ ...SLUG_SCHEMA, description: SLUG_RULE })
@@ -11,7 +11,7 @@ export class CreateSegmentDto {
   @ApiPropertyOptional({ type: String, example: 'Voice messages experiment', maxLength: 500, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxCodePoints(500)
   description?: string | null;
 
   @ApiPropertyOptional({ ...AUTO_PERCENT_SCHEMA, description: 'Percent of users (0 < p <= 100, at most 2 decimals) assigned automatically' })

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, MaxLength, ValidateIf } from 'class-validator';
-import { AUTO_PERCENT_SCHEMA, IsAutoPercent } from './segment-fields';
+import { IsString, ValidateIf } from 'class-validator';
+import { AUTO_PERCENT_SCHEMA, IsAutoPercent, MaxCodePoints } from './segment-fields';
 
 export class UpdateSegmentDto {
   @ApiPropertyOptional({ example: 'Voice messages, second wave', maxLength: 500, nullable: true, type: String })
   @ValidateIf((dto: UpdateSegmentDto) => dto.description !== undefined && dto.description !== null)
   @IsString()
-  @MaxLength(500)
+  @MaxCodePoints(500)
   description?: string | null;
 
   @ApiPropertyOptional({
