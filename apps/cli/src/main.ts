@@ -34,6 +34,8 @@ async function run(args: string[]): Promise<number> {
   }
   const batchSize = option(rest, '--batch', 20_000);
   const config = loadConfig({ ...process.env, MIGRATIONS_RUN: command === 'migrate' ? 'true' : process.env.MIGRATIONS_RUN });
+  // Everything the CLI does is bulk work: its statements get the bulk deadline.
+  config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     if (command === 'migrate') {

@@ -3,6 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs
 import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
 import { parseRfc3339 } from '@app/domain';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
+import { BulkWork } from '../http/bulk-work';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ParseUserIdPipe, USER_ID_SCHEMA } from '../http/path-params';
 import { Metrics } from '../metrics/metrics';
@@ -26,6 +27,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @BulkWork()
   @HttpCode(200)
   @ApiOperation({
     operationId: 'registerUsers',

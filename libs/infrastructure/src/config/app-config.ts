@@ -9,8 +9,14 @@ export class AppConfig {
   /** Unset: embedded PGlite under `dataDir`. */
   databaseUrl!: string | undefined;
   databasePoolSize!: number;
-  /** How long a query may wait for a pool connection or run, in milliseconds. */
+  /** How long a query may wait for a pool connection (or a batched read for its turn), in milliseconds. */
   databaseTimeoutMs!: number;
+  /** statement_timeout of reads and change sets (hot paths), in milliseconds. */
+  databaseStatementTimeoutMs!: number;
+  /** statement_timeout of reports and bulk work (auto-assignment, registration, the cleaner, the CLI). */
+  databaseBulkTimeoutMs!: number;
+  /** Requests that may wait for a pool connection at once; more are shed with 503. */
+  databaseMaxWaiting!: number;
   runMigrations!: boolean;
   dataDir!: string;
   reportStorage!: ReportStorageKind;
@@ -89,6 +95,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
+    databaseStatementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 3000, 100, 600_000),
+    databaseBulkTimeoutMs: integer(env, 'DATABASE_BULK_TIMEOUT_MS', 300_000, 1000, 86_400_000),
+    databaseMaxWaiting: integer(env, 'DATABASE_MAX_WAITING', 500, 1, 1_000_000),
     runMigrations: bool(env, 'MIGRATIONS_RUN', true),
     dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
     reportStorage,

@@ -5,6 +5,8 @@ export interface DataSourceSettings {
   url: string;
   poolSize: number;
   timeoutMs: number;
+  /** The connection's statement_timeout: the hot paths' deadline (bulk work raises it per transaction). */
+  statementTimeoutMs: number;
 }
 
 export function createDataSource(settings: DataSourceSettings): DataSource {
@@ -20,6 +22,7 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     extra: {
       max: settings.poolSize,
       connectionTimeoutMillis: settings.timeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: 'segmentation-service',

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { createDataSource } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { runMigrations } from './run-migrations';
 
 /** The service's database: PostgreSQL at DATABASE_URL, or embedded PGlite under DATA_DIR. */
 export class Database {
@@ -12,7 +13,16 @@ export class Database {
   ) {}
 
   static async open(
-    config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'dataDir' | 'runMigrations'>,
+    config: Pick<
+      AppConfig,
+      | 'databaseUrl'
+      | 'databasePoolSize'
+      | 'databaseTimeoutMs'
+      | 'databaseStatementTimeoutMs'
+      | 'databaseBulkTimeoutMs'
+      | 'dataDir'
+      | 'runMigrations'
+    >,
     options: { inMemory?: boolean } = {},
   ): Promise<Database> {
     const server = config.databaseUrl
@@ -24,9 +34,10 @@ export class Database {
         // PGlite returns wrong rows with more than one connection.
         poolSize: server ? 1 : config.databasePoolSize,
         timeoutMs: config.databaseTimeoutMs,
+        statementTimeoutMs: config.databaseStatementTimeoutMs,
       });
       await dataSource.initialize();
-      if (config.runMigrations) await dataSource.runMigrations({ transaction: 'each' });
+      if (config.runMigrations) await runMigrations(dataSource, config.databaseBulkTimeoutMs);
       return new Database(dataSource, Boolean(server), server);
     } catch (error) {
       await server?.stop();
