@@ -13,6 +13,7 @@ import {
   ListSegments,
   OpenReportFile,
   RegisterUsers,
+  ReportBuilds,
   UpdateSegment,
 } from '@app/application';
 import { AppConfig, PersistenceModule } from '@app/infrastructure';
@@ -23,6 +24,7 @@ import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
 import { UsersController } from './users/users.controller';
@@ -49,10 +51,12 @@ export class ApiModule {
         RegisterUsers,
         ExpireMemberships,
         BuildHistoryReport,
+        { provide: ReportBuilds, useFactory: () => new ReportBuilds(config.reportConcurrency, config.reportQueue) },
         OpenReportFile,
         ExpirySweepJob,
         Metrics,
         DatabasePoolMetrics,
+        ReportBuildsMetrics,
         ...rateLimit.guards,
       ],
     };

@@ -29,6 +29,10 @@ export class AppConfig {
   /** Requests per minute allowed per API key (per client IP without one) on /api/**; 0: no limit. */
   rateLimitPerMinute!: number;
   expirySweepSeconds!: number;
+  /** Report builds at once per instance, each on a connection of its own. */
+  reportConcurrency!: number;
+  /** Report requests that may wait for a build slot; more get 503 REPORTS_BUSY. */
+  reportQueue!: number;
   logLevel!: string;
   /** NODE_ENV=development: human-readable logs instead of JSON lines. */
   logPretty!: boolean;
@@ -111,6 +115,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
+    reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 2, 1, 64),
+    reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: text(env, 'NODE_ENV') === 'development',
   });

@@ -18,9 +18,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // Not `instanceof Error`: Node's own socket errors (ECONNREFUSED) come from another realm under a VM
   // sandbox such as jest's, and would not be recognised.
   if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return false;
+  if ((error as Error).name === 'DatabaseBusyError') return true;
   const { code } = error as { code?: unknown };
   if (typeof code === 'string') {
-    if (UNAVAILABLE_NODE_CODES.has(code) || DEADLINE_CODES.has(code) || code === 'DATABASE_BUSY') return true;
+    if (UNAVAILABLE_NODE_CODES.has(code) || DEADLINE_CODES.has(code)) return true;
     // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash).
     if (code.startsWith('08') || code.startsWith('57P') || code === '53300') return true;
   }
@@ -31,5 +32,5 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 
 /** The service sheds this request instead of queueing it behind too many others for the database. */
 export class DatabaseBusyError extends Error {
-  readonly code = 'DATABASE_BUSY';
+  override readonly name = 'DatabaseBusyError';
 }
