@@ -18,12 +18,13 @@ import {
 } from '@app/application';
 import { AppConfig, PersistenceModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
-import { rateLimiting } from './http/rate-limit';
+import { RateLimit } from './http/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
 import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { RateLimitMetrics } from './metrics/rate-limit.metrics';
 import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
@@ -33,10 +34,9 @@ import { UsersController } from './users/users.controller';
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const rateLimit = rateLimiting(config);
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config), ...rateLimit.imports],
+      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
       controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
         CreateSegment,
@@ -57,7 +57,8 @@ export class ApiModule {
         Metrics,
         DatabasePoolMetrics,
         ReportBuildsMetrics,
-        ...rateLimit.guards,
+        RateLimitMetrics,
+        { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],
     };
   }

@@ -1,6 +1,8 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/infrastructure';
+import { accessGate } from './http/access-gate';
 import { ApiKeyCheck } from './http/api-key-check';
+import { RateLimit } from './http/rate-limit';
 import { clientErrorHandler } from './http/client-errors';
 import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
 import { ErrorFilter } from './http/error.filter';
@@ -41,8 +43,9 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', echoRequestId);
   registerSecurityHeaders(app);
-  // API keys are checked before the body is read: unknown routes and bad bodies need a key too.
-  fastify.addHook('preParsing', new ApiKeyCheck(app.get(AppConfig)).preParsing);
+  // Rate limit and API keys are checked before the body is read: unknown routes and bad bodies need a key too.
+  const config = app.get(AppConfig);
+  fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), app.get(RateLimit)));
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
