@@ -41,7 +41,7 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
 async function bootstrap(): Promise<void> {
   const config = readConfig();
   const logger = new Logger('Main');
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), {
     bufferLogs: true,
   });
   configureApp(app);

@@ -29,6 +29,14 @@ export class AppConfig {
   /** Requests per minute allowed per API key (per client IP without one) on /api/**; 0: no limit. */
   rateLimitPerMinute!: number;
   expirySweepSeconds!: number;
+  /** The longest a client may take to send a whole request, headers and body (then 408). */
+  httpRequestTimeoutMs!: number;
+  /** The longest a client may take to send the request line and headers (then 408). */
+  httpHeadersTimeoutMs!: number;
+  /** How long an idle kept-alive connection stays open. */
+  httpKeepAliveTimeoutMs!: number;
+  /** Open client connections at most; more are closed at once. */
+  httpMaxConnections!: number;
   /** Report builds at once per instance, each on a connection of its own. */
   reportConcurrency!: number;
   /** Report requests that may wait for a build slot; more get 503 REPORTS_BUSY. */
@@ -115,6 +123,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
+    httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    httpHeadersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+    httpKeepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1000, 3_600_000),
+    httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 2, 1, 64),
     reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
