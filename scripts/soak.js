@@ -8,6 +8,7 @@
  *   npm run soak                      # 10 minutes
  *   npm run soak -- --minutes 2 --concurrency 8
  *   npm run soak -- --embedded        # on embedded PGlite in a new DATA_DIR instead of PostgreSQL
+ *   npm run soak -- --minutes 3 --hostile   # plus a hostile client (scripts/lib/soak-hostile.js); normal reads' p99 must stay under 50 ms
  *
  * The database server: SOAK_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (a database is created
  * there and dropped afterwards), default postgresql://postgres@127.0.0.1:5432/postgres.
@@ -16,9 +17,11 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { createDatabase, ensureBuilt, startService } = require('./lib/soak-service');
+const { runHostile } = require('./lib/soak-hostile');
 const { client, runLoad, seed } = require('./lib/soak-workload');
 
 const MAX_RSS_GROWTH = 0.1;
+const MAX_HOSTILE_READ_P99_MS = 50;
 const SAMPLE_EVERY_MS = 2_000;
 
 function option(name, fallback) {
@@ -47,6 +50,7 @@ function metric(text, name) {
 async function main() {
   const minutes = option('minutes', 10);
   const concurrency = option('concurrency', 8);
+  const hostile = process.argv.includes('--hostile');
   const durationMs = minutes * 60_000;
   // Warm-up: a fifth of the run, 20 s to 2 min. After it, the median RSS of the second half is compared with
   // that of the first half: a leak raises the whole level, while a passing spike moves neither median much.
@@ -77,6 +81,8 @@ async function main() {
       ...(embedded ? {} : { DATABASE_URL: database.url }),
       DATA_DIR: dataDir,
       EXPIRY_SWEEP_SECONDS: '2',
+      // The hostile client's random keys count against its own address (127.0.0.2), not the normal load's.
+      ...(hostile ? { RATE_LIMIT_PER_MINUTE: '100000', HTTP_REQUEST_TIMEOUT_MS: '5000' } : {}),
     });
     const send = client(service.baseUrl, 1);
     await seed(send);
@@ -94,7 +100,11 @@ async function main() {
       samples.push({ elapsed, rss: service.rss() });
       if (samples.length % 15 === 0) console.log(`  ${(elapsed / 1000).toFixed(0)} s: RSS ${mib(samples.at(-1).rss)}`);
     }, SAMPLE_EVERY_MS);
-    const tally = await runLoad({ baseUrl: service.baseUrl, concurrency, reports, until: () => Date.now() - started < durationMs });
+    const until = () => Date.now() - started < durationMs;
+    const [tally, hostileTally] = await Promise.all([
+      runLoad({ baseUrl: service.baseUrl, concurrency, reports, until, reportStatuses: hostile ? [200, 503] : [200] }),
+      hostile ? runHostile({ baseUrl: service.baseUrl, until }) : undefined,
+    ]);
     const elapsedS = (Date.now() - started) / 1000;
     clearInterval(sampler);
     const metrics = (await send('GET', '/metrics')).text;
@@ -105,6 +115,7 @@ async function main() {
     const final = median(secondHalf);
     const growth = final / baseline - 1;
     const sorted = [...tally.latencies].sort((a, b) => a - b);
+    const reads = [...tally.readLatencies].sort((a, b) => a - b);
     const stopped = await cleanUp();
     service = undefined;
 
@@ -116,6 +127,13 @@ async function main() {
       `  latency (ms)      p50 ${percentile(sorted, 50).toFixed(1)}  p95 ${percentile(sorted, 95).toFixed(1)}  ` +
         `p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1).toFixed(1)}`,
     );
+    console.log(
+      `  user segments     p50 ${percentile(reads, 50).toFixed(1)}  p99 ${percentile(reads, 99).toFixed(1)}  max ${reads.at(-1).toFixed(1)} (ms)`,
+    );
+    if (hostileTally) {
+      console.log(`  hostile client    ${hostileTally.requests} requests, by status ${JSON.stringify(hostileTally.byStatus)}`);
+      console.log(`  hostile errors    ${hostileTally.errors}${hostileTally.examples.length ? `\n    ${hostileTally.examples.join('\n    ')}` : ''}`);
+    }
     console.log(`  memberships ended by the cleaner  ${metric(metrics, 'segments_memberships_expired_total')}`);
     console.log(
       `  RSS               at start ${mib(samples[0].rss)}; after warm-up: first half median ${mib(baseline)} ` +
@@ -126,6 +144,8 @@ async function main() {
 
     const failures = [
       tally.errors > 0 && `${tally.errors} requests failed`,
+      hostileTally?.errors > 0 && `${hostileTally.errors} hostile requests got a wrong answer`,
+      hostileTally && !(percentile(reads, 99) < MAX_HOSTILE_READ_P99_MS) && `normal reads' p99 is ${percentile(reads, 99).toFixed(1)} ms under attack`,
       !(growth < MAX_RSS_GROWTH) && `RSS grew ${(growth * 100).toFixed(1)} % after warm-up (limit ${MAX_RSS_GROWTH * 100} %)`,
       stopped.code !== 0 && `the service exited with ${stopped.code ?? stopped.signal} on SIGTERM`,
     ].filter(Boolean);

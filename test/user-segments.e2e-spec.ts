@@ -156,7 +156,7 @@ describe("a user's segments", () => {
       expectError(await t.http.get('/api/v1/users/4000/history').query({ from: bad }), 400, 'VALIDATION_FAILED');
     }
     expectError(await t.http.get('/api/v1/users/4000/history').query({ from: middle.toISOString(), to: start.toISOString() }), 400, 'VALIDATION_FAILED');
-    expect((await t.http.get('/api/v1/users/777777/history')).body).toEqual({ items: [] });
+    expect((await t.http.get('/api/v1/users/777777/history')).body).toEqual({ items: [], next_cursor: null });
   });
 
   it('deleting a segment removes it from every member with history; the slug can be created again', async () => {

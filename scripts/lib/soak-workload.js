@@ -80,7 +80,7 @@ function nextOperation(state) {
   }
   if (roll < 96 && state.reports) {
     const month = new Date().toISOString().slice(0, 7);
-    return ['report', 'GET', `/api/v1/reports/history?period=${month}&user_id=${user}&lang=en`, undefined, [200]];
+    return ['report', 'GET', `/api/v1/reports/history?period=${month}&user_id=${user}&lang=en`, undefined, state.reportStatuses];
   }
   if (roll < 98) return ['ready', 'GET', '/health/ready', undefined, [200]];
   return ['metrics', 'GET', '/metrics', undefined, [200]];
@@ -90,10 +90,10 @@ function nextOperation(state) {
  * Runs `concurrency` closed loops until `until()` is false. Resolves the tally: requests, errors
  * (unexpected statuses and transport failures, with a few examples), latencies per operation.
  */
-async function runLoad({ baseUrl, concurrency, until, reports }) {
+async function runLoad({ baseUrl, concurrency, until, reports, reportStatuses = [200] }) {
   const send = client(baseUrl, concurrency);
-  const tally = { requests: 0, errors: 0, examples: [], latencies: [], byOperation: {} };
-  const state = { maxUser: INITIAL_USERS, reports };
+  const tally = { requests: 0, errors: 0, examples: [], latencies: [], readLatencies: [], byOperation: {} };
+  const state = { maxUser: INITIAL_USERS, reports, reportStatuses };
   const loop = async () => {
     while (until()) {
       const [name, method, path, body, expected] = nextOperation(state);
@@ -102,7 +102,7 @@ async function runLoad({ baseUrl, concurrency, until, reports }) {
       try {
         const answer = await send(method, path, body);
         if (!expected.includes(answer.status)) problem = `${method} ${path} -> ${answer.status} ${answer.text.slice(0, 200)}`;
-        if (!problem && name === 'report') {
+        if (!problem && name === 'report' && answer.status === 200) {
           const file = new URL(JSON.parse(answer.text).url).pathname;
           const download = await send('GET', file);
           if (download.status !== 200) problem = `GET ${file} -> ${download.status}`;
@@ -113,6 +113,7 @@ async function runLoad({ baseUrl, concurrency, until, reports }) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       tally.requests += 1;
       tally.latencies.push(ms);
+      if (name === 'user segments') tally.readLatencies.push(ms);
       tally.byOperation[name] = (tally.byOperation[name] ?? 0) + 1;
       if (problem) {
         tally.errors += 1;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig } from '@app/infrastructure';
 import { startTestApp, TestApp } from '../support/test-app';
 import { errorShapeProblem } from './support/error-shape';
@@ -44,6 +45,44 @@ describe('who may call: rate limiting', () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await get(app, '/api/v1/segments')).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  });
+
+  /** Status counts of `total` GETs sent by `workers` kept-alive connections, each with its own headers. */
+  const flood = async (app: TestApp, total: number, workers: number, headers: () => Record<string, string>) => {
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (sent < total) {
+          sent += 1;
+          const answer = await rawRequest(app.baseUrl, { method: 'GET', path: '/api/v1/segments', headers: headers(), keepAlive: true });
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+        }
+      }),
+    );
+    return statuses;
+  };
+
+  const trackedCallers = async (app: TestApp) =>
+    Number(/^segments_rate_limit_callers (\d+)$/m.exec((await get(app, '/metrics')).text)?.[1] ?? 'NaN');
+
+  it('counts 100,000 random keys against their client address, and tracks one caller for them', async () => {
+    const app = await start({ RATE_LIMIT_PER_MINUTE: '600' });
+    const statuses = await flood(app, 100_000, 32, () => ({ 'x-api-key': randomUUID() }));
+    // One address: 600 a minute (at most twice that if the run straddles a minute), the rest 429.
+    expect(statuses.get(200)).toBeLessThanOrEqual(1_200);
+    expect((statuses.get(200) ?? 0) + (statuses.get(429) ?? 0)).toBe(100_000);
+    expect(await trackedCallers(app)).toBeLessThanOrEqual(1);
+    // The bound is the test's patience with 100,000 requests on a shared machine, not a speed claim.
+  }, 300_000);
+
+  it('limits failed key checks per address: a flood of wrong keys turns from 401 to 429', async () => {
+    const app = await start({ API_KEYS: 'alpha', RATE_LIMIT_PER_MINUTE: '50' });
+    const statuses = await flood(app, 200, 4, () => ({ 'x-api-key': randomUUID() }));
+    expect(statuses.get(401)).toBeLessThanOrEqual(100);
+    expect((statuses.get(401) ?? 0) + (statuses.get(429) ?? 0)).toBe(200);
+    // The valid key has a budget of its own.
+    expect((await get(app, '/api/v1/segments', { 'x-api-key': 'alpha' })).status).toBe(200);
   });
 
   it('is off when RATE_LIMIT_PER_MINUTE is unset', async () => {

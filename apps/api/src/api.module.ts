@@ -13,16 +13,19 @@ import {
   ListSegments,
   OpenReportFile,
   RegisterUsers,
+  ReportBuilds,
   UpdateSegment,
 } from '@app/application';
 import { AppConfig, PersistenceModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
-import { rateLimiting } from './http/rate-limit';
+import { RateLimit } from './http/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
 import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { RateLimitMetrics } from './metrics/rate-limit.metrics';
+import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
 import { UsersController } from './users/users.controller';
@@ -31,10 +34,9 @@ import { UsersController } from './users/users.controller';
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const rateLimit = rateLimiting(config);
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config), ...rateLimit.imports],
+      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
       controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
         CreateSegment,
@@ -49,11 +51,14 @@ export class ApiModule {
         RegisterUsers,
         ExpireMemberships,
         BuildHistoryReport,
+        { provide: ReportBuilds, useFactory: () => new ReportBuilds(config.reportConcurrency, config.reportQueue) },
         OpenReportFile,
         ExpirySweepJob,
         Metrics,
         DatabasePoolMetrics,
-        ...rateLimit.guards,
+        ReportBuildsMetrics,
+        RateLimitMetrics,
+        { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],
     };
   }

@@ -1,6 +1,8 @@
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/infrastructure';
+import { accessGate } from './http/access-gate';
 import { ApiKeyCheck } from './http/api-key-check';
+import { RateLimit } from './http/rate-limit';
 import { clientErrorHandler } from './http/client-errors';
 import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
 import { ErrorFilter } from './http/error.filter';
@@ -18,9 +20,23 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Longest path parameter routed (Node caps the request line at 16 KiB anyway); longer ones are a 400, not a 414. */
 const MAX_PARAM_LENGTH = 16 * 1024;
 
-export function createHttpAdapter(): FastifyAdapter {
+/** Requests one kept-alive connection may carry before the server closes it. */
+const MAX_REQUESTS_PER_CONNECTION = 10_000;
+
+/** How often Node checks connections against the headers and request timeouts (its default is 30 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
+type HttpLimits = Pick<AppConfig, 'httpRequestTimeoutMs' | 'httpHeadersTimeoutMs' | 'httpKeepAliveTimeoutMs'>;
+
+export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
   return new JsonOnlyFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // Slow clients: the whole request (headers and body) within requestTimeout, headers within
+    // headersTimeout, else 408 (clientErrorHandler); idle kept-alive connections close after keepAliveTimeout.
+    requestTimeout: limits.httpRequestTimeoutMs,
+    keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
+    maxRequestsPerSocket: MAX_REQUESTS_PER_CONNECTION,
+    http: { headersTimeout: limits.httpHeadersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     // While closing, a request that still arrives on an open connection is served (with
     // `Connection: close`) rather than answered with Fastify's own 503, which is not the contract's shape.
     return503OnClosing: false,
@@ -37,13 +53,14 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   app.useGlobalFilters(new ErrorFilter());
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
+  const config = app.get(AppConfig);
+  fastify.server.maxConnections = config.httpMaxConnections;
   // The API speaks JSON only: a text body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', echoRequestId);
   registerSecurityHeaders(app);
-  // API keys are checked before the body is read: unknown routes and bad bodies need a key too.
-  const config = app.get(AppConfig);
-  fastify.addHook('preParsing', new ApiKeyCheck(config).preParsing);
+  // Rate limit and API keys are checked before the body is read: unknown routes and bad bodies need a key too.
+  fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), app.get(RateLimit)));
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(

@@ -56,7 +56,7 @@ async function bootstrap(): Promise<void> {
   if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
   // Nest's start-up chatter is held back until listening, and a failure is rethrown to `fail`
   // instead of being logged with its stack trace: the buffer is then never printed.
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), {
     bufferLogs: true,
     autoFlushLogs: false,
     abortOnError: false,

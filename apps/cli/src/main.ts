@@ -92,6 +92,8 @@ async function run(args: string[]): Promise<number> {
   if (!['migrate', 'import-users', 'expire'].includes(command ?? '')) throw new UsageError(`unknown command: ${command ?? '(none)'}`);
   loadEnvFile(); // the same .env as the service's, so both open the same database
   const config = loadConfig({ ...process.env, MIGRATIONS_RUN: command === 'migrate' ? 'true' : process.env.MIGRATIONS_RUN });
+  // Everything the CLI does is bulk work: its statements get the bulk deadline.
+  config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
   if (command === 'import-users') return importCommand(rest, config);
   return withDatabase(config, `the CLI (${command})`, async (app) => {
     if (command === 'migrate') {

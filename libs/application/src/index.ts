@@ -12,3 +12,4 @@ export * from './users/register-users';
 export * from './memberships/expire-memberships';
 export * from './reports/build-history-report';
 export * from './reports/open-report-file';
+export * from './reports/report-builds';

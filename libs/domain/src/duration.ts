@@ -11,7 +11,8 @@ export interface Duration {
 export const DURATION_PATTERN =
   /^P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d{1,3})?)S)?)?$/;
 
-const MAX_YEARS = 100;
+/** The furthest an expiry may lie ahead, whichever form gave it. */
+export const MAX_EXPIRY_YEARS = 100;
 
 export function parseDuration(text: string): Duration {
   const match = DURATION_PATTERN.exec(text);
@@ -30,11 +31,14 @@ export function parseDuration(text: string): Duration {
   if (duration.months === 0 && duration.days === 0 && duration.milliseconds === 0) {
     throw new InvalidInputError(`ttl "${text}" is zero; it must be a positive duration`, { ttl: text });
   }
-  if (duration.months + duration.days / 31 + duration.milliseconds / 2.7e9 > MAX_YEARS * 12) {
-    throw new InvalidInputError(`ttl "${text}" is longer than ${MAX_YEARS} years`, { ttl: text });
+  // A coarse bound that keeps the date arithmetic finite; resolveExpiry checks the exact 100 years.
+  if (duration.months + duration.days / 31 + duration.milliseconds / 2.7e9 > MAX_EXPIRY_YEARS * 12) {
+    throw tooLong(text);
   }
   return duration;
 }
+
+export const tooLong = (ttl: string) => new InvalidInputError(`ttl "${ttl}" is longer than ${MAX_EXPIRY_YEARS} years`, { ttl });
 
 /**
  * Adds a duration the calendar way, in UTC: months first, clamping to the month's last day

@@ -1,4 +1,4 @@
-import { addDuration, parseDuration } from './duration';
+import { addDuration, MAX_EXPIRY_YEARS, parseDuration, tooLong } from './duration';
 import { InvalidInputError } from './errors/errors';
 import { parseRfc3339 } from './timestamp';
 
@@ -15,7 +15,12 @@ export function resolveExpiry(spec: ExpirySpec, now: Date, where: string): Date 
   if (spec.expires_at !== undefined && spec.ttl !== undefined) {
     throw new InvalidInputError(`${where}: give either expires_at or ttl, not both`);
   }
-  if (spec.ttl !== undefined) return addDuration(now, parseDuration(spec.ttl));
+  const latest = addDuration(now, { months: MAX_EXPIRY_YEARS * 12, days: 0, milliseconds: 0 });
+  if (spec.ttl !== undefined) {
+    const expiresAt = addDuration(now, parseDuration(spec.ttl));
+    if (expiresAt.getTime() > latest.getTime()) throw tooLong(spec.ttl);
+    return expiresAt;
+  }
   if (spec.expires_at === undefined) return undefined;
   const expiresAt = parseRfc3339(spec.expires_at);
   if (!expiresAt) {
@@ -25,6 +30,11 @@ export function resolveExpiry(spec: ExpirySpec, now: Date, where: string): Date 
   }
   if (expiresAt.getTime() <= now.getTime()) {
     throw new InvalidInputError(`${where}: expires_at ${spec.expires_at} is not in the future`, {
+      expires_at: spec.expires_at,
+    });
+  }
+  if (expiresAt.getTime() > latest.getTime()) {
+    throw new InvalidInputError(`${where}: expires_at ${spec.expires_at} is more than ${MAX_EXPIRY_YEARS} years ahead`, {
       expires_at: spec.expires_at,
     });
   }

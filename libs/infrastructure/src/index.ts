@@ -16,3 +16,5 @@ export * from './storage/google-drive/google-drive-report-storage';
 export * from './storage/report-storage.factory';
 export * from './system-clock';
 export * from './persistence.module';
+export * from './database/work-kind';
+export { lookupsWaiting } from './persistence/lookup-batcher';

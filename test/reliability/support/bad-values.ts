@@ -28,6 +28,11 @@ const tenThousand = fc
   .constantFrom('a', 'я', '😀', '\u0000', ' ', 'A_', "'", '\u202e', '\ud800')
   .map((unit) => unit.repeat(Math.ceil(10_000 / unit.length)).slice(0, 10_000));
 
+/** Text that is not valid UTF-16: one surrogate without its pair, somewhere in printable text. */
+export const loneSurrogateText: fc.Arbitrary<string> = fc
+  .tuple(fc.string({ maxLength: 20 }), fc.integer({ min: 0xd800, max: 0xdfff }), fc.string({ maxLength: 20 }))
+  .map(([before, unit, after]) => `${before}${String.fromCharCode(unit)}${after}`);
+
 /** Strings that are not slugs: empty, too long, unicode, SQL, NUL, control and path characters. */
 export const badSlugText: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('', ' ', '_lead', '-lead', '.lead', 'a b', 'a/b', 'a\\b', '..', '../../etc/passwd', 'a\u0000b', 'ñ', 'A'.repeat(101)),
@@ -72,15 +77,20 @@ export const badPercent: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Values that are not a description (a string of at most 500 characters, or null). */
 export const badDescription: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(0, true, [], {}, ['x'], 'x'.repeat(501), 'я'.repeat(501)),
+  // '❤️' is two code points: 600, though class-validator's isLength counts 300.
+  fc.constantFrom(0, true, [], {}, ['x'], 'x'.repeat(501), 'я'.repeat(501), '❤️'.repeat(300), 'e\u0301'.repeat(251)),
   tenThousand,
   fc.string({ unit: 'binary', minLength: 501, maxLength: 700 }),
+  fc.string({ unit: 'grapheme', minLength: 501, maxLength: 600 }),
+  loneSurrogateText,
   fc.string({ maxLength: 20 }).map((text) => `${text}\u0000${text}`),
 );
 
 /** Not ISO 8601 durations, or zero/negative ones. */
 export const badTtl: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom('', 'P', 'PT', 'P0D', 'PT0S', '-P1D', 'P-1D', 'PT-1H', '1D', 'P1X', 'P1DT', 'P1.5.5D', 'PT36', 'p1d x', 'P1D\u0000', 'P99999999999999999999Y'),
+  // Over 100 years, in every unit.
+  fc.constantFrom('P101Y', 'P1201M', 'P5300W', 'P37199D', 'PT900000H', 'PT53000000M', 'PT3200000000S', 'P100YT1S'),
   fc.constantFrom(1, 0, -1, null, true, [], {}, ['P1D']),
   fc.string({ unit: 'binary', maxLength: 30 }).filter((text) => !/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/.test(text)),
 );
@@ -90,6 +100,8 @@ export const badExpiresAt: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom('', 'tomorrow', '2000-01-01T00:00:00Z', '2030-01-15T11:59:59Z', '2031-02-30T00:00:00Z', '2031-01-01', '2031-01-01T25:00:00Z', '2031-01-01T00:00:00', '2031-01-01T00:00:00Z\u0000', '1e12'),
   fc.constantFrom(0, 1893456000000, null, true, [], {}),
   fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+  // More than 100 years ahead.
+  fc.date({ min: new Date('2130-01-16T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString()),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
 

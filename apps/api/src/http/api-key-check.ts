@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '@app/infrastructure';
-import { errorBody } from './error-mapping';
 
 const digest = (key: string) => createHash('sha256').update(key).digest();
 
@@ -19,40 +18,29 @@ export function presentedApiKey(request: Pick<KeyedRequest, 'headers'>): string 
   return match?.[1];
 }
 
-/** Health, docs and metrics stay open; every other path (the API, unknown routes) needs a key. */
-const OPEN_PATHS = /^\/(health|docs|docs-json|metrics)(\/|\?|$)/;
-
-const unauthorized = () => errorBody(401, 'UNAUTHORIZED', 'a valid API key is required');
+/** Health, docs and metrics stay open: no key, no rate limit. */
+export const OPEN_PATHS = /^\/(health|docs|docs-json|metrics)(\/|\?|$)/;
 
 /**
- * With API_KEYS set, /api/** (indeed any path but health, docs and metrics) needs `Authorization: Bearer <key>` or `X-API-Key: <key>`.
- * `preParsing` is the Fastify hook configureApp installs: it runs after the security headers are set and
- * before the body is read, so unknown routes, malformed and oversize bodies are 401 too.
+ * With API_KEYS set, /api/** (indeed any path but health, docs and metrics) needs `Authorization: Bearer <key>`
+ * or `X-API-Key: <key>`. `check` answers which configured key the request carries (its index), `none-needed`
+ * when no key is configured, or `invalid`.
  */
 export class ApiKeyCheck {
   private readonly keys: Buffer[];
 
-  constructor(config: AppConfig) {
+  constructor(config: Pick<AppConfig, 'apiKeys'>) {
     this.keys = config.apiKeys.map(digest);
   }
 
-  readonly preParsing = (
-    request: KeyedRequest,
-    reply: { status(code: number): { send(body: unknown): unknown } },
-    _payload: unknown,
-    done: () => void,
-  ): void => {
-    if (this.allows(request)) return done();
-    void reply.status(401).send(unauthorized());
-  };
-
-  private allows(request: KeyedRequest): boolean {
-    if (this.keys.length === 0) return true;
-    if (OPEN_PATHS.test(request.url)) return true;
+  check(request: KeyedRequest): number | 'none-needed' | 'invalid' {
+    if (this.keys.length === 0) return 'none-needed';
     const presented = presentedApiKey(request);
-    if (presented === undefined) return false;
+    if (presented === undefined) return 'invalid';
     // Compare digests in constant time, and against every key, so timing tells nothing.
     const presentedDigest = digest(presented);
-    return this.keys.map((key) => timingSafeEqual(key, presentedDigest)).includes(true);
+    const matches = this.keys.map((key) => timingSafeEqual(key, presentedDigest));
+    const index = matches.indexOf(true);
+    return index < 0 ? 'invalid' : index;
   }
 }

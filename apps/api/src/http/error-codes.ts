@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   REPORT_STORAGE_FAILED: { status: 502, message: 'report storage failed; retry later' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'the database is unavailable; retry later' },
+  REPORTS_BUSY: { status: 503, message: 'every report slot is busy and the queue is full; retry later' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service Unavailable' },
 } satisfies Record<string, { status: number; message: string; details?: Record<string, unknown> }>;
 

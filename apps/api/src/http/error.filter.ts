@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { toErrorResponse } from './error-mapping';
+import { allowedMethods } from './allowed-methods';
+import { errorBody, toErrorResponse } from './error-mapping';
 
 /** The one place where errors become HTTP answers. */
 @Catch()
@@ -8,15 +9,22 @@ export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const body = toErrorResponse(exception);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    let body = toErrorResponse(exception);
+    if (body.code === 'ROUTE_NOT_FOUND') {
+      const allow = allowedMethods(request.server, request.url);
+      if (allow.length > 0) {
+        body = errorBody(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`);
+        reply.header('Allow', allow.join(', '));
+      }
+    }
     // The request's own read failing (a client that hung up mid-body: ECONNRESET) is no server fault,
     // and not the database's; the access log has its "request aborted" line.
     if (body.statusCode >= 500 && exception !== request.raw.errored) {
       this.logger.error({ reqId: request.id, err: exception, code: body.code }, (exception as Error)?.message ?? String(exception));
     }
-    const reply = http.getResponse<FastifyReply>();
     if (body.statusCode === 503) reply.header('Retry-After', '1');
     void reply.status(body.statusCode).send(body);
   }

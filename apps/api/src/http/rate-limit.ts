@@ -1,47 +1,31 @@
-import { DynamicModule, ExecutionContext, Injectable, Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { createHash } from 'node:crypto';
-import { AppConfig } from '@app/infrastructure';
-import { KeyedRequest, presentedApiKey } from './api-key-check';
+import { FixedWindowCounters } from './fixed-window-counters';
 
 const MINUTE_MS = 60_000;
 
-/** Whom a request counts against: its API key (hashed, never kept in clear), else its client IP. */
-export function rateLimitTracker(request: KeyedRequest & { ip: string }): string {
-  const key = presentedApiKey(request);
-  return key === undefined ? `ip:${request.ip}` : `key:${createHash('sha256').update(key).digest('hex')}`;
-}
-
-/** Counts every /api/** request of one caller together, whatever the route; 429 becomes RATE_LIMITED. */
-@Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
-  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return !context.switchToHttp().getRequest<KeyedRequest>().url.startsWith('/api/');
-  }
-
-  protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    return Promise.resolve(rateLimitTracker(request as unknown as KeyedRequest & { ip: string }));
-  }
-
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
-    return `${name}:${tracker}`;
-  }
-}
+/** Callers tracked at most per instance (about 100 bytes each): far above any real set of keys and clients. */
+export const MAX_TRACKED_CALLERS = 100_000;
 
 /**
- * RATE_LIMIT_PER_MINUTE > 0: a fixed one-minute window per caller, in this instance's memory
- * (each instance counts on its own). 0 (the default): no module, no guard.
+ * RATE_LIMIT_PER_MINUTE: requests per fixed minute per caller, in this instance's memory (each instance
+ * counts on its own). A caller is a configured API key, else the client address: an invalid or random
+ * key counts against its address, so it never escapes the limit, and failed key checks are limited
+ * with it. 0 (the default): no limit, nothing tracked.
  */
-export function rateLimiting(config: AppConfig): { imports: DynamicModule[]; guards: Provider[] } {
-  if (config.rateLimitPerMinute <= 0) return { imports: [], guards: [] };
-  return {
-    imports: [
-      ThrottlerModule.forRoot({
-        throttlers: [{ ttl: MINUTE_MS, limit: config.rateLimitPerMinute }],
-        errorMessage: `rate limit of ${config.rateLimitPerMinute} requests per minute exceeded; retry later`,
-      }),
-    ],
-    guards: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
-  };
+export class RateLimit {
+  private readonly counters: FixedWindowCounters;
+
+  constructor(readonly perMinute: number) {
+    this.counters = new FixedWindowCounters(perMinute, MINUTE_MS, MAX_TRACKED_CALLERS);
+  }
+
+  /** Callers counted in the current minute (a metric). */
+  get tracked(): number {
+    return this.counters.size;
+  }
+
+  /** Counts a request; the seconds to wait when the caller is over the limit, else 0. */
+  hit(caller: { keyIndex: number } | { address: string }): number {
+    if (this.perMinute <= 0) return 0;
+    return this.counters.hit('keyIndex' in caller ? `key:${caller.keyIndex}` : `ip:${caller.address}`);
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ExpireMemberships } from '@app/application';
-import { AppConfig } from '@app/infrastructure';
+import { AppConfig, asBulkWork } from '@app/infrastructure';
 import { Metrics } from '../metrics/metrics';
 
 const JOB_NAME = 'expiry-sweep';
@@ -38,7 +38,7 @@ export class ExpirySweepJob implements OnApplicationBootstrap, OnApplicationShut
 
   private async sweep(): Promise<void> {
     try {
-      const expired = await this.expireMemberships.execute();
+      const expired = await asBulkWork(() => this.expireMemberships.execute());
       this.metrics.membershipsExpired.inc(expired);
       if (expired > 0) this.logger.log(`ended ${expired} expired memberships`);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { lookupsWaiting } from '@app/infrastructure';
 import { Metrics } from './metrics';
 
 /** The counters of a `pg` Pool. */
@@ -31,6 +32,14 @@ export class DatabasePoolMetrics {
       registers: [metrics.registry],
       collect() {
         this.set(pool()?.waitingCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'segments_db_read_batch_waiting',
+      help: "Reads of users' segments waiting for their turn in a batched statement",
+      registers: [metrics.registry],
+      collect() {
+        this.set(lookupsWaiting());
       },
     });
   }

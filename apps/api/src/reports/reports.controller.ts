@@ -26,7 +26,7 @@ export class ReportsController {
       'file, so a new run replaces it and the link stays valid.',
   })
   @ApiOkResponse({ type: HistoryReportResponse, description: 'The report is written; url is where to download it' })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_PERIOD', 'REPORT_STORAGE_FAILED')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_PERIOD', 'REPORT_STORAGE_FAILED', 'REPORTS_BUSY')
   async history(@Query() query: HistoryReportQuery): Promise<HistoryReportResponse> {
     const report = await this.countingStorageFailures(() =>
       this.buildHistoryReport.execute({ period: query.period, userId: query.user_id ?? null, language: query.lang }),

@@ -10,6 +10,7 @@ import {
 } from '@app/application';
 import { InvalidInputError } from '@app/domain';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
+import { BulkWork } from '../http/bulk-work';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { PageQuery } from '../http/pagination.dto';
 import { ParseSlugPipe, SLUG_SCHEMA } from '../http/path-params';
@@ -41,6 +42,7 @@ export class SegmentsController {
   ) {}
 
   @Post()
+  @BulkWork()
   @ApiOperation({ operationId: 'createSegment', summary: 'Create a segment; with auto_percent, known users in range join at once' })
   @ApiBody({ type: CreateSegmentDto, examples: CREATE_SEGMENT_EXAMPLES })
   @ApiCreatedResponse({ type: SegmentResponse, description: 'The new segment, with the users it took at once' })
@@ -80,6 +82,7 @@ export class SegmentsController {
   }
 
   @Patch(':slug')
+  @BulkWork()
   @ApiOperation({ operationId: 'updateSegment', summary: 'Change the description or the auto percent' })
   @ApiParam(SLUG_PARAM)
   @ApiBody({ type: UpdateSegmentDto, examples: UPDATE_SEGMENT_EXAMPLES })
@@ -103,6 +106,7 @@ export class SegmentsController {
   }
 
   @Delete(':slug')
+  @BulkWork()
   @HttpCode(204)
   @ApiOperation({
     operationId: 'deleteSegment',

@@ -3,6 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs
 import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
 import { parseRfc3339 } from '@app/domain';
 import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
+import { BulkWork } from '../http/bulk-work';
+import { decodeCursor, encodeCursor } from '../http/cursor';
 import { ParseUserIdPipe, USER_ID_SCHEMA } from '../http/path-params';
 import { Metrics } from '../metrics/metrics';
 import { ChangeSetDto } from './dto/change-set.dto';
@@ -25,6 +27,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @BulkWork()
   @HttpCode(200)
   @ApiOperation({
     operationId: 'registerUsers',
@@ -62,19 +65,27 @@ export class UsersController {
   }
 
   @Get(':user_id/history')
-  @ApiOperation({ operationId: 'getUserHistory', summary: "The user's joins and leaves, oldest first" })
+  @ApiOperation({ operationId: 'getUserHistory', summary: "The user's joins and leaves, oldest first, in pages" })
   @ApiParam(USER_ID_PARAM)
-  @ApiOkResponse({ type: HistoryResponse, description: 'History entries in [from, to), oldest first' })
-  @ApiErrors('VALIDATION_FAILED')
+  @ApiOkResponse({
+    type: HistoryResponse,
+    description: 'A page of history entries in [from, to), oldest first; next_cursor is null on the last page',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
   async history(
     @Param('user_id', ParseUserIdPipe) userId: number,
     @Query() query: HistoryQuery,
   ): Promise<HistoryResponse> {
-    const entries = await this.getHistory.execute({
+    const page = await this.getHistory.execute({
       userId,
       from: query.from === undefined ? undefined : parseRfc3339(query.from),
       to: query.to === undefined ? undefined : parseRfc3339(query.to),
+      after: decodeCursor<number>('history', query.cursor, 'number'),
+      limit: query.limit,
     });
-    return { items: entries.map(HistoryEntryResponse.from) };
+    return {
+      items: page.items.map(HistoryEntryResponse.from),
+      next_cursor: page.nextAfter === null ? null : encodeCursor('history', page.nextAfter),
+    };
   }
 }

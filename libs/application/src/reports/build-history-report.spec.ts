@@ -5,6 +5,7 @@ import { Clock } from '../ports/clock';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '../ports/history-report-source';
 import { ReportFile, ReportStorage, StoredReport } from '../ports/report-storage';
 import { BuildHistoryReport } from './build-history-report';
+import { ReportBuilds } from './report-builds';
 
 class LinesSource extends HistoryReportSource {
   filters: HistoryReportFilter[] = [];
@@ -39,7 +40,7 @@ describe('BuildHistoryReport', () => {
   const setUp = (lines: string[] = []) => {
     const source = new LinesSource(lines);
     const storage = new MemoryStorage();
-    return { source, storage, build: new BuildHistoryReport(source, storage, new FixedClock()) };
+    return { source, storage, build: new BuildHistoryReport(source, storage, new FixedClock(), new ReportBuilds(2, 4)) };
   };
 
   it('asks for the month in UTC with the language’s labels and stores the stream under the report name', async () => {

@@ -3,6 +3,7 @@ import { historyReportName, OPERATION_LABELS, parsePeriod, ReportLanguage } from
 import { Clock } from '../ports/clock';
 import { HistoryReportSource } from '../ports/history-report-source';
 import { ReportStorage } from '../ports/report-storage';
+import { ReportBuilds } from './report-builds';
 
 export interface HistoryReportRequest {
   /** `YYYY-MM`, a month in UTC that has begun. */
@@ -18,21 +19,27 @@ export interface HistoryReport {
   url: string;
 }
 
-/** Writes a month of history as CSV, streamed from the database straight into report storage. */
+/**
+ * Writes a month of history as CSV, streamed from the database straight into report storage, in turn
+ * with the instance's other report builds (ReportBuilds).
+ */
 @Injectable()
 export class BuildHistoryReport {
   constructor(
     private readonly source: HistoryReportSource,
     private readonly storage: ReportStorage,
     private readonly clock: Clock,
+    private readonly builds: ReportBuilds,
   ) {}
 
   async execute(request: HistoryReportRequest): Promise<HistoryReport> {
     const period = parsePeriod(request.period, this.clock.now());
     const name = historyReportName(period, request.userId, request.language);
-    const { rows, result } = await this.source.streamCsv(
-      { from: period.start, to: period.end, userId: request.userId, labels: OPERATION_LABELS[request.language] },
-      (csv) => this.storage.save(name, csv),
+    const { rows, result } = await this.builds.run(name, () =>
+      this.source.streamCsv(
+        { from: period.start, to: period.end, userId: request.userId, labels: OPERATION_LABELS[request.language] },
+        (csv) => this.storage.save(name, csv),
+      ),
     );
     return { period: period.text, userId: request.userId, rows, url: result.url };
   }

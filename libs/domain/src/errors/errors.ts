@@ -43,3 +43,11 @@ export class ReportNotFoundError extends DomainError {
 export class ReportStorageError extends DomainError {
   readonly code = 'REPORT_STORAGE_FAILED';
 }
+
+export class ReportsBusyError extends DomainError {
+  readonly code = 'REPORTS_BUSY';
+
+  constructor() {
+    super('every report slot is busy and the queue is full; retry later');
+  }
+}

@@ -9,10 +9,16 @@ export class AppConfig {
   /** Unset: embedded PGlite under `dataDir`. */
   databaseUrl!: string | undefined;
   databasePoolSize!: number;
-  /** How long a query may wait for a pool connection or run, in milliseconds. */
+  /** How long a query may wait for a pool connection (or a batched read for its turn), in milliseconds. */
   databaseTimeoutMs!: number;
   /** How long a pooled connection may sit idle before the pool closes it; 0: never. */
   databaseIdleTimeoutMs!: number;
+  /** statement_timeout of reads and change sets (hot paths), in milliseconds. */
+  databaseStatementTimeoutMs!: number;
+  /** statement_timeout of reports and bulk work (auto-assignment, registration, the cleaner, the CLI). */
+  databaseBulkTimeoutMs!: number;
+  /** Requests that may wait for a pool connection at once; more are shed with 503. */
+  databaseMaxWaiting!: number;
   runMigrations!: boolean;
   dataDir!: string;
   reportStorage!: ReportStorageKind;
@@ -25,6 +31,18 @@ export class AppConfig {
   /** Requests per minute allowed per API key (per client IP without one) on /api/**; 0: no limit. */
   rateLimitPerMinute!: number;
   expirySweepSeconds!: number;
+  /** The longest a client may take to send a whole request, headers and body (then 408). */
+  httpRequestTimeoutMs!: number;
+  /** The longest a client may take to send the request line and headers (then 408). */
+  httpHeadersTimeoutMs!: number;
+  /** How long an idle kept-alive connection stays open. */
+  httpKeepAliveTimeoutMs!: number;
+  /** Open client connections at most; more are closed at once. */
+  httpMaxConnections!: number;
+  /** Report builds at once per instance, each on a connection of its own. */
+  reportConcurrency!: number;
+  /** Report requests that may wait for a build slot; more get 503 REPORTS_BUSY. */
+  reportQueue!: number;
   logLevel!: string;
   /** NODE_ENV=development: human-readable logs instead of JSON lines. */
   logPretty!: boolean;
@@ -92,6 +110,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
     databaseIdleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 30_000, 0, 86_400_000),
+    databaseStatementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 3000, 100, 600_000),
+    databaseBulkTimeoutMs: integer(env, 'DATABASE_BULK_TIMEOUT_MS', 300_000, 1000, 86_400_000),
+    databaseMaxWaiting: integer(env, 'DATABASE_MAX_WAITING', 500, 1, 1_000_000),
     runMigrations: bool(env, 'MIGRATIONS_RUN', true),
     dataDir: resolve(text(env, 'DATA_DIR') ?? './data'),
     reportStorage,
@@ -105,6 +126,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
+    httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    httpHeadersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
+    httpKeepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1000, 3_600_000),
+    httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 2, 1, 64),
+    reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: text(env, 'NODE_ENV') === 'development',
   });

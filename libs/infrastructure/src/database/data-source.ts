@@ -9,6 +9,8 @@ export interface DataSourceSettings {
   idleTimeoutMs: number;
   /** The pg client class the pool connects with; pg's own by default. */
   client?: typeof Client;
+  /** The connection's statement_timeout: the hot paths' deadline (bulk work raises it per transaction). */
+  statementTimeoutMs: number;
 }
 
 export function createDataSource(settings: DataSourceSettings): DataSource {
@@ -24,6 +26,7 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     extra: {
       max: settings.poolSize,
       connectionTimeoutMillis: settings.timeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
       idleTimeoutMillis: settings.idleTimeoutMs,
       keepAlive: true,
       application_name: 'segmentation-service',

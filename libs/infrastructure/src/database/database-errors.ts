@@ -6,20 +6,31 @@ const UNAVAILABLE_MESSAGES = [
   'Connection is not established',
   'Cannot use a pool after calling end',
   'the database system is',
+  // pg's client-side deadline (query_timeout): the server did not answer at all.
+  'Query read timeout',
 ];
+
+/** SQLSTATEs of a statement stopped by its deadline: statement_timeout (57014), lock_timeout (55P03). */
+const DEADLINE_CODES = new Set(['57014', '55P03']);
 
 /** True when the error says the database cannot be reached, as opposed to a bad query. */
 export function isDatabaseUnavailable(error: unknown): boolean {
   // Not `instanceof Error`: Node's own socket errors (ECONNREFUSED) come from another realm under a VM
   // sandbox such as jest's, and would not be recognised.
   if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return false;
+  if ((error as Error).name === 'DatabaseBusyError') return true;
   const { code } = error as { code?: unknown };
   if (typeof code === 'string') {
-    if (UNAVAILABLE_NODE_CODES.has(code)) return true;
+    if (UNAVAILABLE_NODE_CODES.has(code) || DEADLINE_CODES.has(code)) return true;
     // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash).
     if (code.startsWith('08') || code.startsWith('57P') || code === '53300') return true;
   }
   const cause = (error as { driverError?: unknown; cause?: unknown }).driverError ?? (error as { cause?: unknown }).cause;
   if (cause && cause !== error && isDatabaseUnavailable(cause)) return true;
   return UNAVAILABLE_MESSAGES.some((text) => (error as Error).message.includes(text));
+}
+
+/** The service sheds this request instead of queueing it behind too many others for the database. */
+export class DatabaseBusyError extends Error {
+  override readonly name = 'DatabaseBusyError';
 }

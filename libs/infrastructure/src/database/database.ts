@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { createDataSource } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { CleanStatementsClient } from './clean-statements-client';
+import { runMigrations } from './run-migrations';
 
 /** The service's database: PostgreSQL at DATABASE_URL, or embedded PGlite under DATA_DIR. */
 export class Database {
@@ -15,7 +16,14 @@ export class Database {
   static async open(
     config: Pick<
       AppConfig,
-      'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs' | 'databaseIdleTimeoutMs' | 'dataDir' | 'runMigrations'
+      | 'databaseUrl'
+      | 'databasePoolSize'
+      | 'databaseTimeoutMs'
+      | 'databaseIdleTimeoutMs'
+      | 'databaseStatementTimeoutMs'
+      | 'databaseBulkTimeoutMs'
+      | 'dataDir'
+      | 'runMigrations'
     >,
     /** `owner`: what the embedded data directory's lock names as its holder. */
     options: { inMemory?: boolean; owner?: string } = {},
@@ -31,9 +39,10 @@ export class Database {
         timeoutMs: config.databaseTimeoutMs,
         idleTimeoutMs: config.databaseIdleTimeoutMs,
         client: server ? CleanStatementsClient : undefined,
+        statementTimeoutMs: config.databaseStatementTimeoutMs,
       });
       await dataSource.initialize();
-      if (config.runMigrations) await dataSource.runMigrations({ transaction: 'each' });
+      if (config.runMigrations) await runMigrations(dataSource, config.databaseBulkTimeoutMs);
       return new Database(dataSource, Boolean(server), server);
     } catch (error) {
       await server?.stop();

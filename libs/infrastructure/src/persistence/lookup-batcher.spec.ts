@@ -1,4 +1,5 @@
-import { LookupBatcher } from './lookup-batcher';
+import { DatabaseBusyError } from '../database/database-errors';
+import { LookupBatcher, lookupsWaiting } from './lookup-batcher';
 
 /** A load whose calls the test settles by hand. */
 function controlledLoad() {
@@ -75,5 +76,34 @@ describe('LookupBatcher', () => {
       throw new Error('bad');
     }, 1, 10);
     await expect(batcher.get(1)).rejects.toThrow('bad');
+  });
+
+  it('fails a lookup that waits for its turn longer than waitMs, while the load in flight keeps its own', async () => {
+    const { calls, load } = controlledLoad();
+    const batcher = new LookupBatcher(load, 1, 10, { waitMs: 30, maxWaiting: 100 });
+    const sent = batcher.get(1);
+    await tick();
+    const waiting = batcher.get(2);
+    expect(lookupsWaiting()).toBe(1);
+    await expect(waiting).rejects.toBeInstanceOf(DatabaseBusyError);
+    expect(lookupsWaiting()).toBe(0);
+    calls[0].resolve(['one']);
+    await expect(sent).resolves.toBe('one');
+    expect(calls.map((call) => call.keys)).toEqual([[1]]);
+  });
+
+  it('refuses a lookup at once when maxWaiting others wait', async () => {
+    const { calls, load } = controlledLoad();
+    const batcher = new LookupBatcher(load, 1, 10, { waitMs: 60_000, maxWaiting: 2 });
+    const sent = batcher.get(1);
+    await tick();
+    const waiting = [batcher.get(2), batcher.get(3)];
+    await expect(batcher.get(4)).rejects.toBeInstanceOf(DatabaseBusyError);
+    calls[0].resolve(['one']);
+    await sent;
+    await tick();
+    calls[1].resolve(['two', 'three']);
+    await expect(Promise.all(waiting)).resolves.toEqual(['two', 'three']);
+    expect(lookupsWaiting()).toBe(0);
   });
 });

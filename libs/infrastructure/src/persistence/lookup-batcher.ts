@@ -1,8 +1,26 @@
+import { DatabaseBusyError } from '../database/database-errors';
+
 interface Waiting<K, V> {
   key: K;
+  /** When this lookup stops waiting for its turn (Date.now() ms). */
+  deadline: number;
   resolve(value: V): void;
   reject(error: unknown): void;
 }
+
+export interface BatcherLimits {
+  /** How long a lookup waits for its turn before it fails (a 503). */
+  waitMs: number;
+  /** Lookups that may wait at once; more fail at once. */
+  maxWaiting: number;
+}
+
+/** The pool's connection wait (DATABASE_TIMEOUT_MS) and a queue far above any healthy backlog. */
+export const DEFAULT_BATCHER_LIMITS: BatcherLimits = { waitMs: 5_000, maxWaiting: 10_000 };
+
+/** Lookups waiting for their turn in every batcher of the process (the metrics read it). */
+let waitingInAll = 0;
+export const lookupsWaiting = () => waitingInAll;
 
 /**
  * Coalesces concurrent lookups into fewer statements. Keys asked for in the same turn of the event
@@ -12,24 +30,61 @@ interface Waiting<K, V> {
  * the read path keep up with what PostgreSQL itself can do (docs/performance.md).
  *
  * Every lookup still reads the database after it was asked for: nothing is cached.
+ *
+ * Waiting is bounded: a lookup not sent within `waitMs` fails, and so does one arriving while
+ * `maxWaiting` others wait (a hung database must not pile requests up). The loads themselves have the
+ * statements' deadlines.
  */
 export class LookupBatcher<K, V> {
   private queue: Waiting<K, V>[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   /** `load` answers the keys in their order (duplicates included) or fails them all. */
   constructor(
     private readonly load: (keys: K[]) => Promise<V[]>,
     private readonly maxInFlight: number,
     private readonly maxBatch: number,
+    private readonly limits: BatcherLimits = DEFAULT_BATCHER_LIMITS,
   ) {}
 
   get(key: K): Promise<V> {
+    if (this.queue.length >= this.limits.maxWaiting) {
+      return Promise.reject(new DatabaseBusyError(`${this.queue.length} reads already wait for the database`));
+    }
     return new Promise<V>((resolve, reject) => {
-      this.queue.push({ key, resolve, reject });
+      this.queue.push({ key, deadline: Date.now() + this.limits.waitMs, resolve, reject });
+      waitingInAll++;
       this.schedule();
+      this.watchDeadlines();
     });
+  }
+
+  /** One timer for the oldest waiting lookup (the queue is in arrival order, so deadlines are too). */
+  private watchDeadlines(): void {
+    if (this.expiryTimer || this.queue.length === 0) return;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      const now = Date.now();
+      let expired = 0;
+      while (expired < this.queue.length && this.queue[expired].deadline <= now) expired++;
+      const late = this.take(expired);
+      const error = new DatabaseBusyError(`a read waited ${this.limits.waitMs} ms for the database`);
+      for (const waiting of late) waiting.reject(error);
+      this.watchDeadlines();
+    }, Math.max(0, this.queue[0].deadline - Date.now()));
+    this.expiryTimer.unref();
+  }
+
+  private take(count: number): Waiting<K, V>[] {
+    const taken = this.queue.splice(0, count);
+    waitingInAll -= taken.length;
+    if (this.queue.length === 0 && this.expiryTimer) {
+      clearTimeout(this.expiryTimer);
+      this.expiryTimer = undefined;
+    }
+    return taken;
   }
 
   private schedule(): void {
@@ -43,7 +98,7 @@ export class LookupBatcher<K, V> {
 
   private flush(): void {
     if (this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.maxBatch);
+    const batch = this.take(this.maxBatch);
     this.inFlight++;
     const settle = () => {
       this.inFlight--;

@@ -13,6 +13,7 @@ export async function pgCursorOut<T>(
   pool: Pool,
   select: string,
   consume: (csv: Readable) => Promise<T>,
+  statementTimeoutMs: number,
 ): Promise<StreamedReport<T>> {
   const client = await pool.connect();
   let rows = 0;
@@ -31,6 +32,8 @@ export async function pgCursorOut<T>(
   client.on('error', onConnectionError);
   try {
     await client.query('BEGIN READ ONLY');
+    // The shared connection starts with the hot paths' deadline; a report is bulk work.
+    await client.query(`SET LOCAL statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
     await client.query(`DECLARE report NO SCROLL CURSOR FOR ${select}`);
     const stream = Readable.from(batches(), { objectMode: false });
     const result = await consume(stream);

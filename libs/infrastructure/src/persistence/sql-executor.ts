@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Pool, PoolClient, QueryConfig } from 'pg';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DatabaseBusyError } from '../database/database-errors';
+import { currentWorkKind, WorkKind } from '../database/work-kind';
 
 /**
  * A statement that each pooled connection parses and plans once, then only binds and executes (a
@@ -27,9 +30,21 @@ export interface SqlRunner {
   rows<T>(sql: SqlText, params?: unknown[]): Promise<T[]>;
 }
 
-function queryConfig(sql: SqlText, values: unknown[]): QueryConfig {
-  return typeof sql === 'string' ? { text: sql, values } : { name: sql.name, text: sql.text, values };
+/**
+ * The client's own deadline, a little after the server's statement_timeout: it ends the wait when the
+ * server cannot answer at all (frozen, or the network is), and the pool then drops that connection.
+ */
+const CLIENT_DEADLINE_MARGIN_MS = 1_000;
+
+/** pg honours query_timeout per query; its type declarations only know it per client. */
+type TimedQueryConfig = QueryConfig & { query_timeout: number };
+
+function queryConfig(sql: SqlText, values: unknown[], deadlineMs: number): TimedQueryConfig {
+  const query_timeout = deadlineMs + CLIENT_DEADLINE_MARGIN_MS;
+  return typeof sql === 'string' ? { text: sql, values, query_timeout } : { name: sql.name, text: sql.text, values, query_timeout };
 }
+
+const clientTimedOut = (error: unknown) => (error as Error | undefined)?.message === 'Query read timeout';
 
 const RETRYABLE_CODES = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
@@ -37,13 +52,21 @@ const MAX_ATTEMPTS = 4;
 /**
  * Hand-written SQL over the pg pool that TypeORM opened. The hot paths skip TypeORM's query
  * runner: one pool checkout per statement or transaction, nothing else.
+ *
+ * Every statement has a deadline for its kind of work (work-kind.ts): connections start with the hot
+ * one (statement_timeout, data-source.ts); bulk work raises it for its own transaction. A request finding
+ * DATABASE_MAX_WAITING others already waiting for a connection is shed at once (DatabaseBusyError, a 503).
  */
 @Injectable()
 export class SqlExecutor implements SqlRunner {
   private readonly pool: Pool;
+  private readonly deadlines: Record<WorkKind, number>;
+  private readonly maxWaiting: number;
 
-  constructor(dataSource: DataSource) {
+  constructor(dataSource: DataSource, config: AppConfig) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    this.deadlines = { hot: config.databaseStatementTimeoutMs, bulk: config.databaseBulkTimeoutMs };
+    this.maxWaiting = config.databaseMaxWaiting;
   }
 
   /** How many connections the pool opens at most. */
@@ -52,7 +75,10 @@ export class SqlExecutor implements SqlRunner {
   }
 
   async rows<T>(sql: SqlText, params: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(queryConfig(sql, params))).rows as T[];
+    // A bulk statement needs its own transaction to raise statement_timeout for itself only.
+    if (currentWorkKind() === 'bulk') return this.transactionOnce((tx) => tx.rows<T>(sql, params));
+    this.admit();
+    return (await this.pool.query(queryConfig(sql, params, this.deadlines.hot))).rows as T[];
   }
 
   /**
@@ -79,25 +105,38 @@ export class SqlExecutor implements SqlRunner {
     }
   }
 
+  private admit(): void {
+    if (this.pool.waitingCount >= this.maxWaiting) {
+      throw new DatabaseBusyError(`${this.pool.waitingCount} requests already wait for a database connection`);
+    }
+  }
+
   private async transactionOnce<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    this.admit();
+    const kind = currentWorkKind();
+    const deadline = this.deadlines[kind];
     const client: PoolClient = await this.pool.connect();
     let broken: Error | undefined;
     // The pool stops listening to a client it lends out. If the server ends the connection between two
     // statements (a restart, a failover), the client emits 'error': unheard, that kills the process.
     const onConnectionError = (error: Error) => (broken = error);
     client.on('error', onConnectionError);
+    const run = async <R>(sql: SqlText, params: unknown[] = []) => (await client.query(queryConfig(sql, params, deadline))).rows as R[];
     try {
-      await client.query('BEGIN');
-      const result = await work({
-        rows: async <R>(sql: SqlText, params: unknown[] = []) => (await client.query(queryConfig(sql, params))).rows as R[],
-      });
-      await client.query('COMMIT');
+      await run('BEGIN');
+      if (kind !== 'hot') await run(`SET LOCAL statement_timeout = ${deadline}`);
+      const result = await work({ rows: run });
+      await run('COMMIT');
       return result;
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        broken = rollbackError as Error;
+      // A server that did not answer in time will not answer a ROLLBACK either: drop the connection.
+      if (clientTimedOut(error)) broken = error as Error;
+      else {
+        try {
+          await run('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
       }
       throw error;
     } finally {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -44,6 +44,14 @@ describe('LocalReportStorage', () => {
     expect(await storage.open(NAME)).toBeUndefined();
     expect(await storage.open('../secret.csv')).toBeUndefined();
     expect(await storage.open('.history-2023-08-all-ru.csv.1.tmp')).toBeUndefined();
+  });
+
+  it('serves regular files only: a symlink under a report name is not followed', async () => {
+    mkdirSync(directory, { recursive: true });
+    const outside = join(directory, '..', 'secret.csv');
+    writeFileSync(outside, 'secret');
+    symlinkSync(outside, join(directory, NAME));
+    expect(await storage.open(NAME)).toBeUndefined();
   });
 
   it('refuses to save under a name that is not a report name', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -41,8 +41,10 @@ export class LocalReportStorage implements ReportStorage {
 
   async open(name: string): Promise<ReportFile | undefined> {
     if (!isHistoryReportName(name)) return undefined;
-    const handle = await open(join(this.directory, name), 'r').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
+    // O_NOFOLLOW: a symlink in the folder is never followed (ELOOP), whatever it points at.
+    const flags = constants.O_RDONLY | constants.O_NOFOLLOW;
+    const handle = await open(join(this.directory, name), flags).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ELOOP') return undefined;
       throw new ReportStorageError(`cannot read the report (${errorCode(error)})`);
     });
     if (!handle) return undefined;

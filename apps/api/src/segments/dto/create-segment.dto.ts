@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { ApiSchemaRules, CLOSED } from '../../http/openapi-schema-rules';
 import { SLUG_SCHEMA } from '../../http/path-params';
-import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, SLUG_RULE } from './segment-fields';
+import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, MaxCodePoints, SLUG_RULE } from './segment-fields';
 
 @ApiSchemaRules(CLOSED)
 export class CreateSegmentDto {
@@ -13,7 +13,7 @@ export class CreateSegmentDto {
   @ApiPropertyOptional({ type: String, example: 'Voice messages experiment', maxLength: 500, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxCodePoints(500)
   description?: string | null;
 
   @ApiPropertyOptional({ ...AUTO_PERCENT_SCHEMA, description: 'Percent of users (0 < p <= 100, at most 2 decimals) assigned automatically' })

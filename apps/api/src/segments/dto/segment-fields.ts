@@ -28,6 +28,24 @@ export function IsSlug(options: ValidationOptions = {}) {
   );
 }
 
+/** At most `max` Unicode code points, as PostgreSQL counts `varchar(n)` (class-validator's MaxLength skips U+FE0F). */
+export function MaxCodePoints(max: number) {
+  return ValidateBy({
+    name: 'maxCodePoints',
+    constraints: [max],
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && codePointCount(value) <= max,
+      defaultMessage: () => `$property must hold at most ${max} characters (Unicode code points)`,
+    },
+  });
+}
+
+function codePointCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 export function IsAutoPercent() {
   return ValidateBy({
     name: 'isAutoPercent',

@@ -1,14 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsString, ValidateIf } from 'class-validator';
 import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi-schema-rules';
-import { AUTO_PERCENT_SCHEMA, IsAutoPercent } from './segment-fields';
+import { AUTO_PERCENT_SCHEMA, IsAutoPercent, MaxCodePoints } from './segment-fields';
 
 @ApiSchemaRules({ ...CLOSED, ...atLeastOneOf('description', 'auto_percent') })
 export class UpdateSegmentDto {
   @ApiPropertyOptional({ example: 'Voice messages, second wave', maxLength: 500, nullable: true, type: String })
   @ValidateIf((dto: UpdateSegmentDto) => dto.description !== undefined && dto.description !== null)
   @IsString()
-  @MaxLength(500)
+  @MaxCodePoints(500)
   description?: string | null;
 
   @ApiPropertyOptional({

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, ValidateBy } from 'class-validator';
 import { parseRfc3339 } from '@app/domain';
+import { PageQuery } from '../../http/pagination.dto';
 
 function IsRfc3339() {
   return ValidateBy({
@@ -12,7 +13,7 @@ function IsRfc3339() {
   });
 }
 
-export class HistoryQuery {
+export class HistoryQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'date-time', example: '2023-08-01T00:00:00Z', description: 'Inclusive lower bound (RFC 3339)' })
   @IsOptional()
   @IsString()

@@ -55,6 +55,9 @@ export class HistoryEntryResponse {
 export class HistoryResponse {
   @ApiProperty({ type: [HistoryEntryResponse] })
   items!: HistoryEntryResponse[];
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  next_cursor!: string | null;
 }
 
 export class RegistrationResponse {
