@@ -100,7 +100,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user's joins and leaves, oldest first */
+        /** The user's joins and leaves, oldest first, in pages */
         get: operations["getUserHistory"];
         put?: never;
         post?: never;
@@ -218,7 +218,7 @@ export interface components {
              * @example SEGMENT_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICTING_CHANGES" | "INVALID_PERIOD" | "INVALID_CURSOR" | "UNAUTHORIZED" | "FORBIDDEN" | "SEGMENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "REQUEST_TIMEOUT" | "SEGMENT_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "REPORT_STORAGE_FAILED" | "DATABASE_UNAVAILABLE" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICTING_CHANGES" | "INVALID_PERIOD" | "INVALID_CURSOR" | "UNAUTHORIZED" | "FORBIDDEN" | "SEGMENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "REQUEST_TIMEOUT" | "SEGMENT_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "REPORT_STORAGE_FAILED" | "DATABASE_UNAVAILABLE" | "REPORTS_BUSY" | "SERVICE_UNAVAILABLE";
             /** @example segments not found: AVITO_X */
             message: string;
             /**
@@ -433,6 +433,8 @@ export interface components {
         };
         HistoryResponse: {
             items: components["schemas"]["HistoryEntryResponse"][];
+            /** @example null */
+            next_cursor: string | null;
         };
         HistoryReportResponse: {
             /** @example 2023-08 */
@@ -1655,6 +1657,9 @@ export interface operations {
     getUserHistory: {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
                 /** @description Inclusive lower bound (RFC 3339) */
                 from?: string;
                 /** @description Exclusive upper bound (RFC 3339) */
@@ -1672,7 +1677,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description History entries in [from, to), oldest first */
+            /** @description A page of history entries in [from, to), oldest first; next_cursor is null on the last page */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1682,7 +1687,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryResponse"];
                 };
             };
-            /** @description Bad Request: VALIDATION_FAILED */
+            /** @description Bad Request: VALIDATION_FAILED, INVALID_CURSOR */
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1693,7 +1698,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 400;
                         /** @enum {unknown} */
-                        code?: "VALIDATION_FAILED";
+                        code?: "VALIDATION_FAILED" | "INVALID_CURSOR";
                     };
                 };
             };
@@ -1869,7 +1874,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: REPORTS_BUSY, DATABASE_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1882,7 +1887,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "REPORTS_BUSY" | "DATABASE_UNAVAILABLE";
                     };
                 };
             };
