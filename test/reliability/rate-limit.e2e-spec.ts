@@ -69,7 +69,7 @@ describe('who may call: rate limiting', () => {
   it('counts 100,000 random keys against their client address, and tracks one caller for them', async () => {
     const app = await start({ RATE_LIMIT_PER_MINUTE: '600' });
     const statuses = await flood(app, 100_000, 32, () => ({ 'x-api-key': randomUUID() }));
-    // One address: 600 a minute (at most twice that if the run straddles a minute), the rest 429.
+    // One address: 600 a minute (twice that if the run outlasts its first minute), the rest 429.
     expect(statuses.get(200)).toBeLessThanOrEqual(1_200);
     expect((statuses.get(200) ?? 0) + (statuses.get(429) ?? 0)).toBe(100_000);
     expect(await trackedCallers(app)).toBeLessThanOrEqual(1);

@@ -1,10 +1,15 @@
+interface Window {
+  start: number;
+  count: number;
+}
+
 /**
- * Request counts per caller in one-minute-style fixed windows, in bounded memory: at most `maxCallers`
- * are tracked, the least recently seen dropped first, so no stream of new names can grow it.
+ * Request counts per caller in fixed windows that start at the caller's first request, in bounded
+ * memory: at most `maxCallers` are tracked, the least recently seen dropped first, so no stream of new
+ * names can grow it.
  */
 export class FixedWindowCounters {
-  private windowStart = 0;
-  private readonly counts = new Map<string, number>();
+  private readonly windows = new Map<string, Window>();
 
   constructor(
     private readonly limit: number,
@@ -13,23 +18,21 @@ export class FixedWindowCounters {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Callers tracked in the current window. */
+  /** Callers tracked (some of their windows may have ended). */
   get size(): number {
-    return this.counts.size;
+    return this.windows.size;
   }
 
-  /** Counts one request of `caller`: 0 while within the limit, else the seconds until the window ends. */
+  /** Counts one request of `caller`: 0 while within the limit, else the seconds until its window ends. */
   hit(caller: string): number {
     const now = this.now();
-    if (now - this.windowStart >= this.windowMs) {
-      this.windowStart = now - (now % this.windowMs);
-      this.counts.clear();
-    }
-    const count = (this.counts.get(caller) ?? 0) + 1;
+    let window = this.windows.get(caller);
+    if (!window || now - window.start >= this.windowMs) window = { start: now, count: 0 };
+    window.count += 1;
     // Re-inserting keeps the Map in order of last use, so its first key is the least recently seen.
-    this.counts.delete(caller);
-    if (this.counts.size >= this.maxCallers) this.counts.delete(this.counts.keys().next().value!);
-    this.counts.set(caller, count);
-    return count > this.limit ? Math.max(1, Math.ceil((this.windowStart + this.windowMs - now) / 1000)) : 0;
+    this.windows.delete(caller);
+    if (this.windows.size >= this.maxCallers) this.windows.delete(this.windows.keys().next().value!);
+    this.windows.set(caller, window);
+    return window.count > this.limit ? Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000)) : 0;
   }
 }

@@ -6,8 +6,8 @@ const MINUTE_MS = 60_000;
 export const MAX_TRACKED_CALLERS = 100_000;
 
 /**
- * RATE_LIMIT_PER_MINUTE: requests per fixed minute per caller, in this instance's memory (each instance
- * counts on its own). A caller is a configured API key, else the client address: an invalid or random
+ * RATE_LIMIT_PER_MINUTE: requests per minute per caller (a fixed window from its first request), in this
+ * instance's memory (each instance counts on its own). A caller is a configured API key, else the client address: an invalid or random
  * key counts against its address, so it never escapes the limit, and failed key checks are limited
  * with it. 0 (the default): no limit, nothing tracked.
  */
