@@ -18,11 +18,13 @@ const { SqlMembershipRepository } = require(join(dist, 'libs/infrastructure/src/
 const { SqlExecutor } = require(join(dist, 'libs/infrastructure/src/persistence/sql-executor.js'));
 const { planChangeSet } = require(join(dist, 'libs/domain/src'));
 const { SystemClock } = require(join(dist, 'libs/infrastructure/src/system-clock.js'));
+const { loadConfig } = require(join(dist, 'libs/infrastructure/src/config/app-config.js'));
 const { UserSegmentsResponse } = require(join(dist, 'apps/api/src/users/dto/user.responses.js'));
 
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 pool.on('error', (error) => console.error(`idle connection failed: ${error.message}`));
-const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }), new SystemClock());
+const config = loadConfig(process.env);
+const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }, config), new SystemClock(), config);
 
 // Errors only: a failing route shows in the bench's log, and as non-2xx in its table.
 const app = Fastify({ logger: { level: 'error' } });

@@ -19,6 +19,7 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
   const { SqlExecutor } = require(join(dist, 'infrastructure/src/persistence/sql-executor.js'));
   const { planChangeSet } = require(join(dist, 'domain/src'));
   const { SystemClock } = require(join(dist, 'infrastructure/src/system-clock.js'));
+  const { loadConfig } = require(join(dist, 'infrastructure/src/config/app-config.js'));
 
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   let recording;
@@ -34,8 +35,9 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
     };
   });
   try {
-    const executor = new SqlExecutor({ driver: { master: pool } });
-    const repository = new SqlMembershipRepository(executor, new SystemClock());
+    const config = loadConfig({ DATABASE_URL: databaseUrl });
+    const executor = new SqlExecutor({ driver: { master: pool } }, config);
+    const repository = new SqlMembershipRepository(executor, new SystemClock(), config);
     const slug = (n) => `SEG_${n}`;
     const plan = (now) => planChangeSet({ add: [slug(addSegment)], remove: [slug(removeSegment)] }, now);
     const capture = async (work) => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeSetPlan, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
 import { Clock, MembershipRepository } from '@app/application';
+import { AppConfig } from '../config/app-config';
 import { activeSql, expireMatchingSql } from './membership-sql';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
@@ -80,9 +81,14 @@ export class SqlMembershipRepository implements MembershipRepository {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
+    config: AppConfig,
   ) {
     const maxInFlight = Math.max(1, Math.floor(sql.maxConnections / 2));
-    this.reads = new LookupBatcher((lookups) => this.activeOfMany(lookups), maxInFlight, MAX_LOOKUPS_PER_STATEMENT);
+    // A read waits for its turn as long, and with as many others, as a request may wait for a connection.
+    this.reads = new LookupBatcher((lookups) => this.activeOfMany(lookups), maxInFlight, MAX_LOOKUPS_PER_STATEMENT, {
+      waitMs: config.databaseTimeoutMs,
+      maxWaiting: config.databaseMaxWaiting,
+    });
   }
 
   async applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
