@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
 import { CLI_MAIN } from './support/built-app';
 import { pgliteOnly } from './support/test-database';
@@ -67,7 +68,9 @@ describeEmbedded('embedded memory (built service on a new DATA_DIR)', () => {
     await call('POST', '/api/v1/segments', { slug: 'ALL_IN', auto_percent: 100 });
     const file = join(dataDir, 'ids.txt');
     writeFileSync(file, `${Array.from({ length: IMPORTED_IDS }, (_, i) => 10_000 + i).join('\n')}\n`);
-    const imported = spawnSync(process.execPath, [CLI_MAIN, 'import-users', file], {
+    // Asynchronously: a blocked event loop would miss the service closing the idle kept-alive connection,
+    // and the next call would go out on a socket already closed.
+    const imported = await promisify(execFile)(process.execPath, [CLI_MAIN, 'import-users', file], {
       env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
       encoding: 'utf8',
       timeout: 600_000,

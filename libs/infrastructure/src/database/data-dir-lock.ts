@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Who holds a data directory: a process, and the URL of its API once it listens. */
@@ -7,6 +7,8 @@ export interface DataDirHolder {
   url?: string;
   /** What holds it, e.g. `service` or `cli migrate`. */
   role: string;
+  /** When the holder process started (Linux: clock ticks since boot), so a reused pid is not taken for it. */
+  started?: number;
 }
 
 /** The data directory is held by another live process; the message is the one line to print. */
@@ -24,12 +26,60 @@ export class DataDirInUseError extends Error {
 
 const LOCK_FILE = 'segments.lock';
 
-function isAlive(pid: number): boolean {
+/** When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat); undefined off Linux. */
+function startTimeOf(pid: number): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the holder still runs. Not when the pid is this process's own (a container restarted as pid 1
+ * finds its previous self's lock), nor when a process with that pid started at another time (a reused pid).
+ */
+function isAlive(holder: DataDirHolder): boolean {
+  if (holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = startTimeOf(holder.pid);
+  return holder.started === undefined || started === undefined || started === holder.started;
+}
+
+/** A takeover that has not finished in this long was abandoned by a process that died in it. */
+const ABANDONED_TAKEOVER_MS = 10_000;
+
+/**
+ * Runs `work` while holding `path`.takeover (created exclusively), so that of several processes finding
+ * the same stale lock only one replaces it: replacing is read, unlink, link, and two interleaved would
+ * each delete the other's new lock. Waits for another process's takeover to finish.
+ */
+function exclusively<T>(path: string, work: () => T): T {
+  const takeover = `${path}.takeover`;
+  for (const started = Date.now(); ; ) {
+    try {
+      closeSync(openSync(takeover, 'wx'));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    try {
+      if (Date.now() - statSync(takeover).mtimeMs > ABANDONED_TAKEOVER_MS) unlinkSync(takeover);
+    } catch {
+      // gone meanwhile: try again
+    }
+    if (Date.now() - started > 2 * ABANDONED_TAKEOVER_MS) throw new Error(`cannot take ${path}: ${takeover} stays`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+  try {
+    return work();
+  } finally {
+    unlinkSync(takeover);
   }
 }
 
@@ -61,7 +111,7 @@ export class DataDirLock {
   /** The live process holding `dataDir`, if any. */
   static holderOf(dataDir: string): DataDirHolder | undefined {
     const holder = readHolder(join(dataDir, LOCK_FILE));
-    return holder && isAlive(holder.pid) ? holder : undefined;
+    return holder && isAlive(holder) ? holder : undefined;
   }
 
   /**
@@ -77,24 +127,39 @@ export class DataDirLock {
   static acquire(dataDir: string, role: string): DataDirLock {
     mkdirSync(dataDir, { recursive: true });
     const path = join(dataDir, LOCK_FILE);
-    const holder: DataDirHolder = { pid: process.pid, role };
+    const holder: DataDirHolder = { pid: process.pid, role, started: startTimeOf(process.pid) };
     // Written whole to a file of our own, then linked into place: link fails if the lock exists, so
     // exactly one process wins, and nobody ever reads a half-written lock.
     const draft = `${path}.${process.pid}`;
     writeFileSync(draft, JSON.stringify(holder));
-    try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          linkSync(draft, path);
-          return new DataDirLock(path, holder);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        }
+    const linkOrRefuse = () => {
+      try {
+        linkSync(draft, path);
+        return new DataDirLock(path, holder);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const current = readHolder(path);
-        if (current && isAlive(current.pid)) throw new DataDirInUseError(dataDir, current);
-        if (attempt >= 2) throw new Error(`cannot take the lock ${path}: it keeps reappearing`);
-        unlinkSync(path);
+        if (current && isAlive(current)) throw new DataDirInUseError(dataDir, current);
+        return undefined;
       }
+    };
+    try {
+      // A stale lock (its process gone) is replaced by one process at a time.
+      return (
+        linkOrRefuse() ??
+        exclusively(path, () => {
+          const current = readHolder(path);
+          if (current && isAlive(current)) throw new DataDirInUseError(dataDir, current);
+          try {
+            unlinkSync(path);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+          }
+          const lock = linkOrRefuse();
+          if (!lock) throw new Error(`cannot take the lock ${path}: it keeps reappearing`);
+          return lock;
+        })
+      );
     } finally {
       unlinkSync(draft);
     }

@@ -1,0 +1,69 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataDirLock } from '@app/infrastructure';
+import { ensureBuilt, ROOT } from './support/built-app';
+
+/**
+ * DATA_DIR's lock (embedded mode): one owner per directory, whoever races for it, and a lock left by a
+ * process that is gone never blocks a start, even when its pid is alive again as another process.
+ */
+const LOCK_MODULE = join(ROOT, 'dist/libs/infrastructure/src/database/data-dir-lock.js');
+const ROUNDS = 40;
+const RACERS = 4;
+
+describe('the data directory lock', () => {
+  let root: string;
+
+  beforeAll(() => {
+    ensureBuilt();
+    root = mkdtempSync(join(tmpdir(), 'segments-lock-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const staleLock = (dir: string, holder: object) => writeFileSync(join(dir, 'segments.lock'), JSON.stringify(holder));
+
+  it(`has one winner when ${RACERS} processes find the same stale lock at once (${ROUNDS} rounds)`, async () => {
+    const winners: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const dir = mkdtempSync(join(root, 'race-'));
+      staleLock(dir, { pid: 2 ** 22 + 7, role: 'the service' });
+      const startAt = String(Date.now() + 300);
+      const results = await Promise.all(
+        Array.from(
+          { length: RACERS },
+          () =>
+            new Promise<string>((resolve) =>
+              fork(join(__dirname, 'support/lock-racer.js'), [dir, startAt], { env: { ...process.env, LOCK_MODULE } }).once('message', resolve),
+            ),
+        ),
+      );
+      winners.push(results.filter((result) => result === 'won').length);
+      expect(results.filter((result) => result !== 'won')).toEqual(Array(RACERS - 1).fill('DataDirInUseError'));
+    }
+    expect(winners).toEqual(Array(ROUNDS).fill(1));
+  }, 120_000);
+
+  it("takes over a lock naming this process's own pid (a container restarted as pid 1 finds its old self's lock)", () => {
+    const dir = mkdtempSync(join(root, 'own-'));
+    staleLock(dir, { pid: process.pid, role: 'the service' });
+    expect(DataDirLock.holderOf(dir)).toBeUndefined();
+    DataDirLock.acquire(dir, 'the service').release();
+  });
+
+  it('takes over a lock whose pid now belongs to a process that started later', () => {
+    const dir = mkdtempSync(join(root, 'reused-'));
+    staleLock(dir, { pid: process.ppid, role: 'the service', started: 1 });
+    expect(DataDirLock.holderOf(dir)).toBeUndefined();
+    DataDirLock.acquire(dir, 'the service').release();
+  });
+
+  it('refuses while the holder runs, naming it', () => {
+    const dir = mkdtempSync(join(root, 'held-'));
+    staleLock(dir, { pid: process.ppid, role: 'the service', url: 'http://127.0.0.1:8080' });
+    expect(() => DataDirLock.acquire(dir, 'the CLI (migrate)')).toThrow(
+      `DATA_DIR ${dir} is in use by the service, pid ${process.ppid} at http://127.0.0.1:8080`,
+    );
+  });
+});
