@@ -21,6 +21,14 @@ describe('user id files', () => {
     expect(parseLine(line, format)).toEqual({ kind: 'id', userId });
   });
 
+  it('respects CSV quoting: a quoted cell may hold the delimiter and doubled quotes', () => {
+    const { format } = detectFormat('name,user_id');
+    expect(parseLine('"Ivanov,31337,Moscow",880000001', format)).toEqual({ kind: 'id', userId: 880000001 });
+    expect(parseLine('"say ""hi"", 7",42', format)).toEqual({ kind: 'id', userId: 42 });
+    expect(parseLine('"q,uoted",20999999', format)).toEqual({ kind: 'id', userId: 20999999 });
+    expect(parseLine('"open,12', format)).toEqual({ kind: 'bad', reason: 'a quote is left open' });
+  });
+
   it('reports a CSV line without the column', () => {
     const { format } = detectFormat('name,user_id');
     expect(parseLine('Ann', format)).toEqual({ kind: 'bad', reason: 'no user_id value' });
