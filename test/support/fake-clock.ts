@@ -1,16 +1,18 @@
 import { Clock } from '@app/application';
 
 /**
- * A clock the test moves by hand. `now()` stands still between moves; the ledger, stamped by the
- * database's clock, runs on from the last move (`offsetMs` stays fixed until the next one), so the
- * entries of a test keep their order however long each request takes.
+ * A clock the test moves by hand. `now()` stands still between moves. The ledger, stamped by the
+ * database's clock shifted by `offsetMs()`, runs on in real time from its last stamp and jumps ahead
+ * to the clock's time when the test moves the clock past it: so a test's entries keep the order in which
+ * they took effect, however long each request takes, and land at the clock's time plus the time since.
  */
 export class FakeClock extends Clock {
-  private offset = 0;
+  private ledgerMs = 0;
+  private ledgerReadAtMs = 0;
 
   constructor(private current = new Date('2030-01-15T12:00:00.000Z')) {
     super();
-    this.anchor();
+    this.restartLedger();
   }
 
   now(): Date {
@@ -18,20 +20,23 @@ export class FakeClock extends Clock {
   }
 
   override offsetMs(): number {
-    return this.offset;
+    const real = Date.now();
+    this.ledgerMs = Math.max(this.current.getTime(), this.ledgerMs + (real - this.ledgerReadAtMs));
+    this.ledgerReadAtMs = real;
+    return this.ledgerMs - real;
   }
 
   set(time: Date | string): void {
     this.current = new Date(time);
-    this.anchor();
   }
 
   advance(milliseconds: number): void {
     this.current = new Date(this.current.getTime() + milliseconds);
-    this.anchor();
   }
 
-  private anchor(): void {
-    this.offset = this.current.getTime() - Date.now();
+  /** Starts the ledger again at the clock's time: after the app's start-up, before anything is written. */
+  restartLedger(): void {
+    this.ledgerMs = this.current.getTime();
+    this.ledgerReadAtMs = Date.now();
   }
 }

@@ -49,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const responses = new ResponseCheck(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = await app.getUrl();
+  if (!options.clock) clock.restartLedger(); // start-up may have taken long: the ledger starts at the clock's time
   const sql = app.get(SqlExecutor);
   return {
     app,
