@@ -55,7 +55,10 @@ const EXPIRE_DUE_BATCH = expireMatchingSql('m.user_id = due.user_id AND m.segmen
  * remove the slugs $4, the ledger stamped by the database's clock shifted by $5 ms. The database
  * function `apply_change_set` (migration LedgerTime) holds the case table and the locking order.
  */
-const APPLY_CHANGE_SET = prepared('apply_change_set', `SELECT * FROM apply_change_set($1, $2, $3, $4, $5)`);
+const APPLY_CHANGE_SET = prepared(
+  'apply_change_set',
+  `SELECT * FROM apply_change_set($1::bigint, $2::text[], $3::timestamptz[], $4::text[], $5::bigint)`,
+);
 
 /** What apply_change_set raises when an expiry the request asked for passed before the change took effect. */
 const EXPIRY_PASSED = 'SG001';
