@@ -20,6 +20,7 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ EXPIRY_SWEEP_SECONDS: '0' }, 'EXPIRY_SWEEP_SECONDS'],
     [{ DATABASE_POOL_SIZE: '-3' }, 'DATABASE_POOL_SIZE'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
+    [{ API_KEYS: ' , ,' }, 'API_KEYS'],
   ])('%j names %s and exits non-zero', (env, variable) => {
     expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
   });

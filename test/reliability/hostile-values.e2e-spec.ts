@@ -50,6 +50,16 @@ describe('hostile values', () => {
       expect(stored[0].n).toBe(0);
     });
 
+    it.each([
+      ['bytes that are no UTF-8 at all', Buffer.from([0xff, 0xfe])],
+      ['an overlong encoding of "/"', Buffer.from([0xc0, 0xaf])],
+    ])('rejects a body whose text holds %s with 400 and stores nothing', async (_what, bytes) => {
+      const body = Buffer.concat([Buffer.from('{"slug":"BADUTF8","description":"'), bytes, Buffer.from('"}')]);
+      const answer = await rawRequest(t.baseUrl, { method: 'POST', path: '/api/v1/segments', headers: { 'content-type': 'application/json' }, body });
+      expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+      expect(await t.sql(`SELECT 1 FROM segments WHERE slug = 'BADUTF8'`)).toEqual([]);
+    });
+
     it('accepts a proper surrogate pair', async () => {
       const created = await t.http.post('/api/v1/segments').send({ slug: 'PAIR', description: 'a😀b' }).expect(201);
       expect(created.body.description).toBe('a😀b');

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InvalidInputError } from '@app/domain';
 import { jsonTextShapeProblem } from './request-shape';
@@ -5,10 +6,14 @@ import { jsonTextShapeProblem } from './request-shape';
 type BodyParserArgs = Parameters<FastifyAdapter['useBodyParser']>;
 type BodyParser = NonNullable<BodyParserArgs[3]>;
 
-/** Refuses a JSON body too deep or too wide before it is parsed (request-shape.ts). */
+/**
+ * Refuses a JSON body that is not UTF-8 (decoding would silently replace the bad bytes with U+FFFD), or
+ * too deep, wide or long (request-shape.ts), before it is parsed.
+ */
 const shapeCheckedFirst =
   (parse: BodyParser): BodyParser =>
   (request, body, done) => {
+    if (Buffer.isBuffer(body) && !isUtf8(body)) return done(new InvalidInputError('the body is not valid UTF-8'), undefined);
     const problem = Buffer.isBuffer(body) ? jsonTextShapeProblem(body) : undefined;
     if (problem) return done(new InvalidInputError(problem), undefined);
     return parse(request, body, done);

@@ -1,4 +1,4 @@
-import { jsonTextShapeProblem, MAX_FIELDS, MAX_NESTING } from './request-shape';
+import { jsonTextShapeProblem, MAX_FIELDS, MAX_ITEMS, MAX_NESTING } from './request-shape';
 
 const check = (json: string) => jsonTextShapeProblem(Buffer.from(json));
 const object = (fields: number) => `{${Array.from({ length: fields }, (_, i) => `"f${i}":${i}`).join(',')}}`;
@@ -13,6 +13,14 @@ describe('jsonTextShapeProblem (before JSON.parse)', () => {
   it('refuses an object with more fields, at any depth', () => {
     expect(check(object(MAX_FIELDS + 1))).toMatch(/more than 32 fields/);
     expect(check(`{"add":[{"x":${object(MAX_FIELDS + 1)}}]}`)).toMatch(/more than 32 fields/);
+  });
+
+  it('refuses an array of more than MAX_ITEMS items, at any depth; commas in strings and objects do not count', () => {
+    const items = (count: number, item: string) => `[${Array(count).fill(item).join(',')}]`;
+    expect(check(`{"user_ids":${items(MAX_ITEMS, '1')}}`)).toBeUndefined();
+    expect(check(`{"user_ids":${items(MAX_ITEMS + 1, '1')}}`)).toMatch(/more than 10000 items/);
+    expect(check(`{"add":${items(MAX_ITEMS + 1, '{}')}}`)).toMatch(/more than 10000 items/);
+    expect(check(`[${JSON.stringify(','.repeat(MAX_ITEMS + 5))},${object(MAX_FIELDS)}]`)).toBeUndefined();
   });
 
   it('refuses deeper nesting, of arrays or objects', () => {

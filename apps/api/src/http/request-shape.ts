@@ -7,6 +7,9 @@ export const MAX_NESTING = 16;
  */
 export const MAX_FIELDS = 32;
 
+/** More items than any array of this API holds (a registration has at most 10,000 ids). */
+export const MAX_ITEMS = 10_000;
+
 /**
  * Field names class-transformer drops without a word (the ones every object inherits, such as
  * `constructor` or `toString`, and `prototype`), so whitelisting never sees them as unknown.
@@ -59,7 +62,7 @@ const BACKSLASH = 0x5c;
  * linear pass; it counts the colons of each object outside strings (malformed JSON is left to the parser).
  */
 export function jsonTextShapeProblem(json: Uint8Array): string | undefined {
-  // Per open container: its field count so far for an object, -1 for an array.
+  // Per open container: its field count so far for an object; minus its item count so far for an array.
   const open: number[] = [];
   for (let i = 0; i < json.length; i++) {
     const byte = json[i];
@@ -72,6 +75,8 @@ export function jsonTextShapeProblem(json: Uint8Array): string | undefined {
       open.pop();
     } else if (byte === 0x3a && open.length > 0 && open[open.length - 1] >= 0) {
       if (++open[open.length - 1] > MAX_FIELDS) return `an object has more than ${MAX_FIELDS} fields`;
+    } else if (byte === 0x2c && open.length > 0 && open[open.length - 1] < 0) {
+      if (--open[open.length - 1] < -MAX_ITEMS) return `an array has more than ${MAX_ITEMS} items`;
     }
   }
   return undefined;

@@ -58,6 +58,18 @@ function text(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
+/**
+ * API_KEYS, comma-separated. Set to nothing but commas and spaces (a template left empty, say) is an
+ * error, not "no authentication": unset it to run without keys.
+ */
+function apiKeys(env: Env): string[] {
+  const raw = env.API_KEYS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const keys = raw.split(',').map((key) => key.trim()).filter(Boolean);
+  if (keys.length === 0) throw new ConfigError(`API_KEYS lists no key ("${raw}"): give at least one, or unset it to run without keys`);
+  return keys;
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
@@ -120,10 +132,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     googleCredentialsFile,
     gdriveFolderId: text(env, 'GDRIVE_FOLDER_ID'),
     gdriveApiUrl: url(env, 'GDRIVE_API_URL', ['http:', 'https:']) ?? 'https://www.googleapis.com',
-    apiKeys: (text(env, 'API_KEYS') ?? '')
-      .split(',')
-      .map((key) => key.trim())
-      .filter(Boolean),
+    apiKeys: apiKeys(env),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
