@@ -106,6 +106,15 @@ describe('hostile values', () => {
       expect(answer.headers.allow).toBe(allow);
     });
 
+    it.each([
+      ['GET', '/api/v1/segments/'],
+      ['PATCH', '/api/v1/segments/'],
+      ['GET', '/api/v1/reports/files/'],
+    ])('answers %s %s (an empty parameter) with 404 ROUTE_NOT_FOUND, not a 405 that allows the same method', async (method, path) => {
+      const answer = await send(method, path, method === 'PATCH' ? '{"description":"x"}' : undefined);
+      expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    });
+
     it('still answers an unknown path with 404 ROUTE_NOT_FOUND', async () => {
       const answer = await send('DELETE', '/api/v1/nothing-here');
       expectErrorAnswer('unknown path', answer, 404);

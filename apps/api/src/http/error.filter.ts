@@ -15,7 +15,8 @@ export class ErrorFilter implements ExceptionFilter {
     let body = toErrorResponse(exception);
     if (body.code === 'ROUTE_NOT_FOUND') {
       const allow = allowedMethods(request.server, request.url);
-      if (allow.length > 0) {
+      // A path that routes this very method yet was not found (an empty parameter: `/segments/`) is no route.
+      if (allow.length > 0 && !allow.includes(request.method)) {
         body = errorBody(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`);
         reply.header('Allow', allow.join(', '));
       }
