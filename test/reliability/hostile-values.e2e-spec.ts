@@ -115,6 +115,15 @@ describe('hostile values', () => {
       expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 404, code: 'ROUTE_NOT_FOUND' });
     });
 
+    it.each(['/api/v1/segments/%ZZ', '/api/v1/segments/%FF%FE', '/api/v1/segments/%ED%A0%80'])(
+      'answers a path that is no valid URL (%s) in the one error shape, with a request id',
+      async (path) => {
+        const answer = await send('GET', path);
+        expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 400, code: 'BAD_REQUEST' });
+        expect(answer.headers['x-request-id']).toEqual(expect.any(String));
+      },
+    );
+
     it('still answers an unknown path with 404 ROUTE_NOT_FOUND', async () => {
       const answer = await send('DELETE', '/api/v1/nothing-here');
       expectErrorAnswer('unknown path', answer, 404);

@@ -1,3 +1,4 @@
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/infrastructure';
 import { accessGate } from './http/access-gate';
@@ -5,6 +6,7 @@ import { ApiKeyCheck } from './http/api-key-check';
 import { RateLimit } from './http/rate-limit';
 import { clientErrorHandler } from './http/client-errors';
 import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
+import { errorBody } from './http/error-mapping';
 import { ErrorFilter } from './http/error.filter';
 import { JsonOnlyFastifyAdapter } from './http/json-only-adapter';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -42,6 +44,11 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler,
+    // A path Fastify cannot decode (bad percent-encoding) answers in the one error shape, with its request id.
+    frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      echoRequestId(request, reply, () => undefined);
+      void reply.status(400).send(errorBody(400, 'BAD_REQUEST', 'the path is not a valid URL (bad percent-encoding)'));
+    },
     genReqId: requestIdOf,
   });
 }
