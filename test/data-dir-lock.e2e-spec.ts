@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLock } from '@app/infrastructure';
 import { ensureBuilt, ROOT } from './support/built-app';
+import { postgresOnly } from './support/test-database';
 
 /**
  * DATA_DIR's lock (embedded mode): one owner per directory, whoever races for it, and a lock left by a
@@ -13,7 +14,7 @@ const LOCK_MODULE = join(ROOT, 'dist/libs/infrastructure/src/database/data-dir-l
 const ROUNDS = 40;
 const RACERS = 4;
 
-describe('the data directory lock', () => {
+postgresOnly('the data directory lock: no database involved, checked once (in the PostgreSQL project)')('the data directory lock', () => {
   let root: string;
 
   beforeAll(() => {
@@ -30,15 +31,11 @@ describe('the data directory lock', () => {
       const dir = mkdtempSync(join(root, 'race-'));
       staleLock(dir, { pid: 2 ** 22 + 7, role: 'the service' });
       const startAt = String(Date.now() + 300);
-      const results = await Promise.all(
-        Array.from(
-          { length: RACERS },
-          () =>
-            new Promise<string>((resolve) =>
-              fork(join(__dirname, 'support/lock-racer.js'), [dir, startAt], { env: { ...process.env, LOCK_MODULE } }).once('message', resolve),
-            ),
-        ),
+      const racers = Array.from({ length: RACERS }, () =>
+        fork(join(__dirname, 'support/lock-racer.js'), [dir, startAt], { env: { ...process.env, LOCK_MODULE } }),
       );
+      const results = await Promise.all(racers.map((racer) => new Promise<string>((resolve) => racer.once('message', resolve))));
+      await Promise.all(racers.map((racer) => new Promise((resolve) => racer.once('exit', resolve).send('done'))));
       winners.push(results.filter((result) => result === 'won').length);
       expect(results.filter((result) => result !== 'won')).toEqual(Array(RACERS - 1).fill('DataDirInUseError'));
     }

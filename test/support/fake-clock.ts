@@ -5,6 +5,7 @@ import { Clock } from '@app/application';
  * database's clock shifted by `offsetMs()`, runs on in real time from its last stamp and jumps ahead
  * to the clock's time when the test moves the clock past it: so a test's entries keep the order in which
  * they took effect, however long each request takes, and land at the clock's time plus the time since.
+ * Setting the clock back starts the ledger again at that time.
  */
 export class FakeClock extends Clock {
   private ledgerMs = 0;
@@ -26,8 +27,11 @@ export class FakeClock extends Clock {
     return this.ledgerMs - real;
   }
 
+  /** Moves the clock; back in time, the ledger starts again there (a test rewinding starts a new story). */
   set(time: Date | string): void {
+    const back = new Date(time).getTime() < this.current.getTime();
     this.current = new Date(time);
+    if (back) this.restartLedger();
   }
 
   advance(milliseconds: number): void {

@@ -1,6 +1,7 @@
 'use strict';
 // One racer of test/data-dir-lock.e2e-spec.ts: spins to a common start, takes DATA_DIR's lock with the
-// built service's DataDirLock, says whether it won, and holds the lock a moment so no later racer can.
+// built service's DataDirLock, says whether it won, and holds the lock until the test says every racer
+// has answered (a winner that exited early would free the lock for a slow starter).
 const { DataDirLock } = require(process.env.LOCK_MODULE);
 const [dir, startAt] = process.argv.slice(2);
 while (Date.now() < Number(startAt)) {
@@ -13,4 +14,5 @@ try {
 } catch (error) {
   result = error.constructor.name;
 }
-process.send(result, () => setTimeout(() => process.exit(0), 300));
+process.send(result);
+process.once('message', () => process.exit(0));
