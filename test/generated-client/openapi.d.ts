@@ -533,6 +533,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -547,6 +562,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -640,6 +670,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Conflict: SEGMENT_EXISTS */
             409: {
                 headers: {
@@ -699,6 +744,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -806,6 +866,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -820,6 +895,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -925,6 +1015,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -939,6 +1044,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1050,6 +1170,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -1094,6 +1229,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1205,6 +1355,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -1219,6 +1384,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1312,6 +1492,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -1356,6 +1551,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1448,6 +1658,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -1462,6 +1687,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1573,6 +1813,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -1617,6 +1872,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1717,6 +1987,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -1731,6 +2016,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1827,6 +2127,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -1841,6 +2156,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };
@@ -1948,6 +2278,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
             /** @description Too Many Requests: RATE_LIMITED */
             429: {
                 headers: {
@@ -1962,6 +2307,21 @@ export interface operations {
                         statusCode?: 429;
                         /** @enum {unknown} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
                     };
                 };
             };

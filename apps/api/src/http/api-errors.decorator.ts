@@ -5,7 +5,14 @@ import { errorBody } from './error-mapping';
 import { ErrorResponse } from './error-response';
 
 /** Answers any /api/v1 operation can give, whatever it does. */
-const API_ERRORS: ErrorCode[] = ['UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'];
+const API_ERRORS: ErrorCode[] = [
+  'UNAUTHORIZED',
+  'REQUEST_TIMEOUT',
+  'RATE_LIMITED',
+  'HEADERS_TOO_LARGE',
+  'INTERNAL_ERROR',
+  'DATABASE_UNAVAILABLE',
+];
 
 /** Answers of reading a JSON request body. */
 export const BODY_ERRORS: ErrorCode[] = ['MALFORMED_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
