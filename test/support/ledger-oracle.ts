@@ -26,7 +26,12 @@ const keyOf = (entry: { user_id: number | string; segment: string }) => `${entry
 /** Entries grouped per "user:segment", each group in the order given. */
 export function ledgersOf<T extends { user_id: number | string; segment: string }>(entries: T[]): Map<string, T[]> {
   const ledgers = new Map<string, T[]>();
-  for (const entry of entries) ledgers.set(keyOf(entry), [...(ledgers.get(keyOf(entry)) ?? []), entry]);
+  for (const entry of entries) {
+    const key = keyOf(entry);
+    const ledger = ledgers.get(key);
+    if (ledger) ledger.push(entry);
+    else ledgers.set(key, [entry]);
+  }
   return ledgers;
 }
 
