@@ -159,3 +159,29 @@ BEGIN
   ORDER BY 2;
 END
 $fn$;
+
+-- Read caches: every change to memberships tells every instance on commit (migration ReadCacheNotify):
+-- NOTIFY membership_changes with the changed users' ids, or '*' for a statement changing over 200 rows.
+CREATE FUNCTION notify_membership_change() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_users text;
+BEGIN
+  IF (SELECT count(*) FROM (SELECT 1 FROM changed LIMIT 201) c) > 200 THEN
+    PERFORM pg_notify('membership_changes', '*');
+  ELSE
+    SELECT string_agg(DISTINCT user_id::text, ',') INTO v_users FROM changed;
+    IF v_users IS NOT NULL THEN
+      PERFORM pg_notify('membership_changes', v_users);
+    END IF;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER memberships_notify_insert AFTER INSERT ON memberships
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_membership_change();
+CREATE TRIGGER memberships_notify_update AFTER UPDATE ON memberships
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_membership_change();
+CREATE TRIGGER memberships_notify_delete AFTER DELETE ON memberships
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_membership_change();

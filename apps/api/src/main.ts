@@ -7,6 +7,7 @@ import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { secretMasker } from './logging/secret-masking';
 import { startFailureLine } from './start-failure';
+import { serveWithWorkers } from './workers';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -70,4 +71,4 @@ async function bootstrap(): Promise<void> {
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }
 
-bootstrap().catch((error: unknown) => fail(error, {}));
+serveWithWorkers(readConfig().webConcurrency, bootstrap).catch((error: unknown) => fail(error, {}));

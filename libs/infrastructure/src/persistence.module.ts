@@ -17,6 +17,7 @@ import { SqlHistoryRepository } from './persistence/sql-history-repository';
 import { SqlMembershipRepository } from './persistence/sql-membership-repository';
 import { SqlSegmentRepository } from './persistence/sql-segment-repository';
 import { SqlUserRegistry } from './persistence/sql-user-registry';
+import { readCacheProviders } from './read-cache/read-cache.providers';
 import { createReportStorage } from './storage/report-storage.factory';
 import { SystemClock } from './system-clock';
 
@@ -46,6 +47,7 @@ export class PersistenceModule {
       { provide: HistoryReportSource, useClass: SqlHistoryReportSource },
       { provide: ReportStorage, useFactory: () => createReportStorage(config) },
       { provide: Clock, useClass: SystemClock },
+      ...readCacheProviders(config),
     ];
     return {
       module: PersistenceModule,
