@@ -21,6 +21,9 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ DATABASE_POOL_SIZE: '-3' }, 'DATABASE_POOL_SIZE'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
     [{ API_KEYS: ' , ,' }, 'API_KEYS'],
+    [{ READ_CACHE_USERS: 'many' }, 'READ_CACHE_USERS'],
+    [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY'],
+    [{ WEB_CONCURRENCY: '2' }, 'WEB_CONCURRENCY'],
   ])('%j names %s and exits non-zero', (env, variable) => {
     expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
   });

@@ -122,7 +122,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const webConcurrency = integer(env, 'WEB_CONCURRENCY', 1, 1, 64);
   if (webConcurrency > 1 && !databaseUrl) {
-    throw new ConfigError(`WEB_CONCURRENCY=${webConcurrency} needs DATABASE_URL: embedded PGlite allows one process on DATA_DIR`);
+    throw new ConfigError(
+      `WEB_CONCURRENCY must be 1 without DATABASE_URL (embedded PGlite allows one process on DATA_DIR), got "${webConcurrency}"`,
+    );
   }
   return Object.assign(new AppConfig(), {
     port,
