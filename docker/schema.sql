@@ -160,28 +160,32 @@ BEGIN
 END
 $fn$;
 
--- Read caches: every change to memberships tells every instance on commit (migration ReadCacheNotify):
--- NOTIFY membership_changes with the changed users' ids, or '*' for a statement changing over 200 rows.
-CREATE FUNCTION notify_membership_change() RETURNS trigger
+-- The read caches' change log (migration MembershipChanges): every statement changing memberships records
+-- the users it changed (NULL: over 200 rows, everyone) with its transaction id; each instance polls for
+-- the rows committed since its last poll. The service deletes rows older than an hour.
+CREATE TABLE membership_changes (
+  xid     xid8 NOT NULL,
+  user_id bigint,
+  at      timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX membership_changes_xid_idx ON membership_changes (xid);
+CREATE INDEX membership_changes_at_idx ON membership_changes (at);
+
+CREATE FUNCTION record_membership_change() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
-DECLARE
-  v_users text;
 BEGIN
   IF (SELECT count(*) FROM (SELECT 1 FROM changed LIMIT 201) c) > 200 THEN
-    PERFORM pg_notify('membership_changes', '*');
+    INSERT INTO membership_changes (xid, user_id) VALUES (pg_current_xact_id(), NULL);
   ELSE
-    SELECT string_agg(DISTINCT user_id::text, ',') INTO v_users FROM changed;
-    IF v_users IS NOT NULL THEN
-      PERFORM pg_notify('membership_changes', v_users);
-    END IF;
+    INSERT INTO membership_changes (xid, user_id) SELECT DISTINCT pg_current_xact_id(), user_id FROM changed;
   END IF;
   RETURN NULL;
 END
 $fn$;
 
-CREATE TRIGGER memberships_notify_insert AFTER INSERT ON memberships
-REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_membership_change();
-CREATE TRIGGER memberships_notify_update AFTER UPDATE ON memberships
-REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_membership_change();
-CREATE TRIGGER memberships_notify_delete AFTER DELETE ON memberships
-REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION notify_membership_change();
+CREATE TRIGGER memberships_record_insert AFTER INSERT ON memberships
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+CREATE TRIGGER memberships_record_update AFTER UPDATE ON memberships
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+CREATE TRIGGER memberships_record_delete AFTER DELETE ON memberships
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { ExpireMemberships } from '@app/application';
-import { LISTENER_APPLICATION_NAME, ReadCache } from '@app/infrastructure';
+import { CACHE_CONNECTION_NAME, ChangeLogCleaner, ReadCache } from '@app/infrastructure';
 import { FakeClock } from './support/fake-clock';
 import { readCacheOf, startTestApp, TestApp } from './support/test-app';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
@@ -23,7 +23,7 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
     first = await startTestApp({ database, clock });
     second = await startTestApp({ database, clock });
     for (const slug of ['CACHE_A', 'CACHE_B']) await first.http.post('/api/v1/segments').send({ slug }).expect(201);
-    // Writes that fire no trigger, hence notify nobody: what a cache still answers after one was cached.
+    // Writes that fire no trigger, hence log nothing: what a cache still answers after one was cached.
     silent = new Client({ connectionString: database.url });
     await silent.connect();
     await silent.query(`SET session_replication_role = replica`);
@@ -93,7 +93,7 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
   });
 
   it('drops what bulk changes on the other instance moved: auto-assignment, re-ranging, deletion', async () => {
-    // Over 200 users: the trigger names no users but everyone ('*').
+    // Over 200 users: the trigger logs no users but everyone (NULL).
     const users = Array.from({ length: 300 }, (_, i) => 1000 + i);
     await second.http.post('/api/v1/users').send({ user_ids: users }).expect(200);
     const watched = [1, 1000, 1001, 1299];
@@ -129,7 +129,7 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
     expect(await slugsOn(first, 3)).toEqual([]);
   });
 
-  it('turns itself off while its notification connection is lost, and on again once it listens', async () => {
+  it('turns itself off while its change-log connection is lost, and on again once it polls', async () => {
     const cache = readCacheOf(first.app) as ReadCache;
     await change(first, 4, { add: ['CACHE_A'] });
     expect(await slugsOn(first, 4)).toEqual(['CACHE_A']);
@@ -138,17 +138,28 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
 
     await silent.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
-      [LISTENER_APPLICATION_NAME],
+      [CACHE_CONNECTION_NAME],
     );
     await waitFor('the cache to turn off', 2_000, () => !cache.serving);
     // What it missed while off is there at once: it answers from the database.
     expect(await slugsOn(first, 4)).toEqual(['CACHE_A', 'CACHE_B']);
 
-    await waitFor('the cache to listen again', 5_000, () => cache.serving);
+    await waitFor('the cache to poll again', 5_000, () => cache.serving);
     expect(await slugsOn(first, 4)).toEqual(['CACHE_A', 'CACHE_B']);
     await silent.query(`DELETE FROM memberships WHERE user_id = 4`);
     expect(await slugsOn(first, 4)).toEqual(['CACHE_A', 'CACHE_B']); // cached again
     await change(second, 4, { add: ['CACHE_A'] });
     await showsTruthWithinOneSecond(first, [4]);
+  });
+
+  it('logs each change with its users, or everyone for a bulk one, and cleans rows older than an hour', async () => {
+    const logged = async () =>
+      (await silent.query<{ user_id: string | null }>(`SELECT user_id FROM membership_changes ORDER BY xid, user_id`)).rows.map((row) => row.user_id);
+    expect(await logged()).toEqual(expect.arrayContaining(['1', '2', '3', '4', null]));
+    await silent.query(`UPDATE membership_changes SET at = at - interval '61 minutes' WHERE user_id IS NULL`);
+    await first.app.get(ChangeLogCleaner).clean();
+    const left = await logged();
+    expect(left).not.toContain(null);
+    expect(left).toEqual(expect.arrayContaining(['1', '2', '3', '4']));
   });
 });

@@ -59,7 +59,7 @@ describeOnPostgres('docker/schema.sql', () => {
     expect(expected.functions.map((f) => (f as { proname: string }).proname)).toEqual([
       'apply_change_set',
       'ledger_time',
-      'notify_membership_change',
+      'record_membership_change',
       'segment_bucket',
     ]);
     expect(expected.triggers).toHaveLength(3);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { LISTENER_APPLICATION_NAME } from '@app/infrastructure';
+import { CACHE_CONNECTION_NAME } from '@app/infrastructure';
 import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
 import { rawRequest } from './reliability/support/raw-http';
 import { waitFor } from './reliability/support/wait-for';
@@ -55,10 +55,10 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
 
   it('runs two workers with a read cache each, kept right across them, and stops them all on SIGTERM', async () => {
     service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2' });
-    await waitFor('two workers listening for invalidations', 10_000, async () => {
+    await waitFor('two workers polling the change log', 10_000, async () => {
       const { rows } = await admin.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
-        [LISTENER_APPLICATION_NAME],
+        [CACHE_CONNECTION_NAME],
       );
       return rows[0].n === 2;
     });

@@ -19,4 +19,5 @@ export * from './persistence.module';
 export * from './database/work-kind';
 export { lookupsWaiting } from './persistence/lookup-batcher';
 export * from './read-cache/read-cache';
-export { LISTENER_APPLICATION_NAME } from './read-cache/invalidation-listener';
+export { CACHE_CONNECTION_NAME } from './read-cache/change-log-poller';
+export { ChangeLogCleaner } from './read-cache/change-log-cleaner';

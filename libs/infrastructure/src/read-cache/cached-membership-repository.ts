@@ -5,7 +5,7 @@ import { ReadCache } from './read-cache';
 /**
  * The membership port with reads answered from this instance's ReadCache when it can. Writes go to
  * the database and invalidate here at once (before the caller hears back); other instances hear of
- * them through the database (InvalidationListener).
+ * them through the database's change log (ChangeLogPoller).
  */
 export class CachedMembershipRepository extends MembershipRepository {
   constructor(

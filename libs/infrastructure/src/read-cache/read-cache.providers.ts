@@ -3,30 +3,34 @@ import { MembershipRepository, SegmentRepository, UserRegistry } from '@app/appl
 import { AppConfig } from '../config/app-config';
 import { SqlMembershipRepository } from '../persistence/sql-membership-repository';
 import { SqlSegmentRepository } from '../persistence/sql-segment-repository';
+import { SqlExecutor } from '../persistence/sql-executor';
 import { SqlUserRegistry } from '../persistence/sql-user-registry';
 import { CachedMembershipRepository } from './cached-membership-repository';
 import { InvalidatingSegmentRepository } from './invalidating-segment-repository';
 import { InvalidatingUserRegistry } from './invalidating-user-registry';
-import { InvalidationListener } from './invalidation-listener';
+import { ChangeLogCleaner } from './change-log-cleaner';
+import { ChangeLogPoller } from './change-log-poller';
 import { ReadCache } from './read-cache';
 
 /**
  * READ_CACHE_USERS > 0: the ports that read or change memberships, wrapped around the SQL adapters so
  * that reads come from a ReadCache and writes invalidate it. Listed after the plain bindings, these
- * win; with the cache off, nothing changes.
+ * win; with the cache off, only the change log's cleaner.
  */
 export function readCacheProviders(config: AppConfig): Provider[] {
-  if (config.readCacheUsers === 0) return [];
+  const cleaner = { provide: ChangeLogCleaner, useFactory: (sql: SqlExecutor) => new ChangeLogCleaner(sql), inject: [SqlExecutor] };
+  if (config.readCacheUsers === 0) return [cleaner];
   // Embedded PGlite: this process is the only one on DATA_DIR, so its own invalidations are all there are.
   const standalone = !config.databaseUrl;
   return [
+    cleaner,
     { provide: ReadCache, useValue: new ReadCache(config.readCacheUsers, standalone) },
     ...(standalone
       ? []
       : [
           {
-            provide: InvalidationListener,
-            useFactory: (cache: ReadCache) => new InvalidationListener(config.databaseUrl!, cache),
+            provide: ChangeLogPoller,
+            useFactory: (cache: ReadCache) => new ChangeLogPoller(config.databaseUrl!, cache),
             inject: [ReadCache],
           },
         ]),

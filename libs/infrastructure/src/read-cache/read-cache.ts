@@ -26,8 +26,8 @@ export const CONFIRMATION_LIFETIME_MS = 1_000;
  * is invalidated, every entry when a bulk change is (`invalidateAll`). A read that was under way while
  * its user was invalidated is not kept: its snapshot may predate the change.
  *
- * With other instances writing (PostgreSQL), the cache answers only while its invalidation listener
- * confirms, less than CONFIRMATION_LIFETIME_MS ago, that it has received every change committed before
+ * With other instances writing (PostgreSQL), the cache answers only while its ChangeLogPoller has
+ * confirmed, less than CONFIRMATION_LIFETIME_MS ago, that it has applied every change committed before
  * then (`confirm`); without a confirmation it empties itself and reads go to the database. Alone on its
  * database (embedded PGlite: one process), it needs none (`standalone`).
  */
@@ -112,7 +112,7 @@ export class ReadCache {
     }
   }
 
-  /** Every entry and every read under way (a bulk change, a lost or new listener). */
+  /** Every entry and every read under way (a bulk change, a lost or new poller connection). */
   invalidateAll(): void {
     this.entries.clear();
     this.fills.clear();
@@ -120,14 +120,14 @@ export class ReadCache {
   }
 
   /**
-   * The listener has received every change committed before `sentAt` (Date.now() ms): the cache may
-   * answer until CONFIRMATION_LIFETIME_MS after it.
+   * Every change committed before `sentAt` (Date.now() ms) has been applied: the cache may answer
+   * until CONFIRMATION_LIFETIME_MS after it.
    */
   confirm(sentAt: number): void {
     this.confirmedUntil = Math.max(this.confirmedUntil, sentAt + CONFIRMATION_LIFETIME_MS);
   }
 
-  /** The listener lost its connection: empty, and answer nothing until confirmed again. */
+  /** The change log cannot be read: empty, and answer nothing until confirmed again. */
   suspend(): void {
     this.confirmedUntil = 0;
     this.invalidateAll();
