@@ -152,7 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 2, 1, 64),
     reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
-    readCacheUsers: integer(env, 'READ_CACHE_USERS', 100_000, 0, 10_000_000),
+    readCacheUsers: integer(env, 'READ_CACHE_USERS', 50_000, 0, 10_000_000),
     webConcurrency,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: text(env, 'NODE_ENV') === 'development',

@@ -1,5 +1,5 @@
 import { Membership } from '@app/domain';
-import { CONFIRMATION_LIFETIME_MS, ReadCache } from './read-cache';
+import { CONFIRMATION_LIFETIME_MS, MEMBERSHIPS_PER_USER, ReadCache } from './read-cache';
 
 const at = (iso: string) => new Date(`2030-01-01T${iso}Z`);
 const member = (slug: string, expiresAt: Date | null = null): Membership => ({
@@ -57,6 +57,18 @@ describe('ReadCache', () => {
     cache.get(1, at('00:00:00'));
     filled(cache, 3, [], at('00:00:00'));
     expect([1, 2, 3].map((user) => cache.get(user, at('00:00:00')) !== undefined)).toEqual([true, false, true]);
+  });
+
+  it('holds at most MEMBERSHIPS_PER_USER x maxUsers memberships in all', () => {
+    const cache = new ReadCache(2, true);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => member(`S${i}`));
+    filled(cache, 1, many(MEMBERSHIPS_PER_USER), at('00:00:00'));
+    filled(cache, 2, many(MEMBERSHIPS_PER_USER + 1), at('00:00:00'));
+    expect([1, 2].map((user) => cache.get(user, at('00:00:00'))?.length)).toEqual([undefined, MEMBERSHIPS_PER_USER + 1]);
+    cache.invalidate([2]);
+    filled(cache, 3, many(1), at('00:00:00'));
+    filled(cache, 4, many(1), at('00:00:00'));
+    expect(cache.size).toBe(2);
   });
 
   it('beside other instances, answers only while a confirmation is fresh, and empties when it lapses or is lost', () => {

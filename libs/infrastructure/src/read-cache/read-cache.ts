@@ -15,11 +15,15 @@ export interface Fill {
   generation: number;
 }
 
+/** Memberships held at most, per user of the bound: keeps memory near 1 kB a user whatever users hold. */
+export const MEMBERSHIPS_PER_USER = 4;
+
 /** How long a confirmation that no invalidation was missed lets the cache answer, in milliseconds. */
 export const CONFIRMATION_LIFETIME_MS = 1_000;
 
 /**
- * Users' active memberships, per instance, bounded to `maxUsers` (least recently used go first).
+ * Users' active memberships, per instance, bounded to `maxUsers` users and MEMBERSHIPS_PER_USER times
+ * as many memberships in all (least recently used go first).
  *
  * Never wrong: an entry answers only a lookup whose `now` lies in [its read's now, its earliest
  * expires_at), judged by the clock the read path uses; a user's entry goes when a change to the user
@@ -36,6 +40,7 @@ export class ReadCache {
   private readonly fills = new Map<number, number>();
   private generation = 0;
   private lastFill = 0;
+  private memberships = 0;
   /** Date.now() until which the cache may answer. */
   private confirmedUntil: number;
   hits = 0;
@@ -67,7 +72,7 @@ export class ReadCache {
       return undefined;
     }
     const at = now.getTime();
-    if (at >= entry.until) this.entries.delete(userId);
+    if (at >= entry.until) this.drop(userId);
     if (at < entry.readAt || at >= entry.until) {
       this.misses++;
       return undefined;
@@ -95,9 +100,12 @@ export class ReadCache {
     for (const membership of memberships) {
       if (membership.expiresAt && membership.expiresAt.getTime() < until) until = membership.expiresAt.getTime();
     }
-    this.entries.delete(fill.userId);
+    this.drop(fill.userId);
     this.entries.set(fill.userId, { memberships, readAt: now.getTime(), until });
-    if (this.entries.size > this.maxUsers) this.entries.delete(this.entries.keys().next().value!);
+    this.memberships += memberships.length;
+    while (this.entries.size > this.maxUsers || this.memberships > this.maxUsers * MEMBERSHIPS_PER_USER) {
+      this.drop(this.entries.keys().next().value!);
+    }
   }
 
   /** A fill that failed: nothing to keep. */
@@ -107,7 +115,7 @@ export class ReadCache {
 
   invalidate(userIds: Iterable<number>): void {
     for (const userId of userIds) {
-      this.entries.delete(userId);
+      this.drop(userId);
       this.fills.delete(userId);
     }
   }
@@ -115,8 +123,16 @@ export class ReadCache {
   /** Every entry and every read under way (a bulk change, a lost or new poller connection). */
   invalidateAll(): void {
     this.entries.clear();
+    this.memberships = 0;
     this.fills.clear();
     this.generation++;
+  }
+
+  private drop(userId: number): void {
+    const entry = this.entries.get(userId);
+    if (!entry) return;
+    this.entries.delete(userId);
+    this.memberships -= entry.memberships.length;
   }
 
   /**
