@@ -6,8 +6,10 @@
  *   npm run bench -- [--users 100000] [--seconds 10] [--connections 32] [--no-build] [--bulk] [--keep-db]
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
- * own database. Each load also runs against bare Fastify routes on the same repository (the ceiling
- * of the prescribed stack). Results: one table on stdout, the same as JSON under bench/results/.
+ * own database. Uniform reads, Zipf (s = 1.0) reads and writes run against the service three ways in
+ * one run (read cache off, on, on with WEB_CONCURRENCY=2), then pgbench runs the read statement, the
+ * floor statement and the change set, and bare Fastify routes on the same repository give the ceiling
+ * of the prescribed stack. Results: tables on stdout, the same as JSON under bench/results/.
  * docs/performance.md explains the figures.
  */
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
@@ -55,7 +57,7 @@ function parseArgs(argv) {
     else if (arg === '--bulk') options.bulk = true;
     else if (arg === '--keep-db') options.keepDb = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 11).join('\n'));
+      console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 13).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (see --help)`);
   }
