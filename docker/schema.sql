@@ -162,14 +162,13 @@ $fn$;
 
 -- The read caches' change log (migration MembershipChanges): every statement changing memberships records
 -- the users it changed (NULL: over 200 rows, everyone) with its transaction id; each instance polls for
--- the rows committed since its last poll. The service deletes rows older than an hour.
+-- the rows committed since its last poll. The service deletes the rows of transactions that ended more
+-- than an hour ago.
 CREATE TABLE membership_changes (
   xid     xid8 NOT NULL,
-  user_id bigint,
-  at      timestamptz NOT NULL DEFAULT clock_timestamp()
+  user_id bigint
 );
 CREATE INDEX membership_changes_xid_idx ON membership_changes (xid);
-CREATE INDEX membership_changes_at_idx ON membership_changes (at);
 
 CREATE FUNCTION record_membership_change() RETURNS trigger
 LANGUAGE plpgsql AS $fn$

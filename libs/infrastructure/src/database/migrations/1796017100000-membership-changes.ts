@@ -6,7 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (NULL: more than 200 rows, everyone), with its transaction id. Each instance polls for the rows whose
  * transactions committed since its last poll (not visible in that poll's snapshot): commit order, not
  * insert order, so none is missed. NOTIFY would say the same but serializes every notifying commit,
- * fsync included, cluster-wide (docs/performance.md); this costs a row per statement.
+ * fsync included, cluster-wide (docs/performance.md); this costs a row per statement. The service
+ * deletes the rows of transactions that ended more than an hour ago (ChangeLogCleaner).
  */
 export class MembershipChanges1796017100000 implements MigrationInterface {
   name = 'MembershipChanges1796017100000';
@@ -15,11 +16,9 @@ export class MembershipChanges1796017100000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE membership_changes (
         xid     xid8 NOT NULL,
-        user_id bigint,
-        at      timestamptz NOT NULL DEFAULT clock_timestamp()
+        user_id bigint
       )`);
     await queryRunner.query(`CREATE INDEX membership_changes_xid_idx ON membership_changes (xid)`);
-    await queryRunner.query(`CREATE INDEX membership_changes_at_idx ON membership_changes (at)`);
     await queryRunner.query(RECORD_MEMBERSHIP_CHANGE_FUNCTION);
     for (const [operation, table] of TRIGGERS) {
       await queryRunner.query(`
