@@ -21,6 +21,10 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ DATABASE_POOL_SIZE: '-3' }, 'DATABASE_POOL_SIZE'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
     [{ API_KEYS: ' , ,' }, 'API_KEYS'],
+    // A directory that cannot be made: Node's own recursive mkdir never returned here (start-up hung).
+    [{ DATA_DIR: '/proc/segments-data' }, 'DATA_DIR'],
+    [{ DATA_DIR: '/etc/hostname' }, 'DATA_DIR'],
+    [{ DATA_DIR: '/etc/hostname/data' }, 'DATA_DIR'],
   ])('%j names %s and exits non-zero', (env, variable) => {
     expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
   });
