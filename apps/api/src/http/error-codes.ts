@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method Not Allowed' },
-  NOT_ACCEPTABLE: { status: 406, message: 'Not Acceptable' },
+  NOT_ACCEPTABLE: { status: 406, message: 'this operation answers application/json, which the Accept header excludes' },
   REQUEST_TIMEOUT: { status: 408, message: 'the request did not arrive in time' },
   SEGMENT_EXISTS: {
     status: 409,
