@@ -24,6 +24,10 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ READ_CACHE_USERS: 'many' }, 'READ_CACHE_USERS'],
     [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY'],
     [{ WEB_CONCURRENCY: '2' }, 'WEB_CONCURRENCY'],
+    // A directory that cannot be made: Node's own recursive mkdir never returned here (start-up hung).
+    [{ DATA_DIR: '/proc/segments-data' }, 'DATA_DIR'],
+    [{ DATA_DIR: '/etc/hostname' }, 'DATA_DIR'],
+    [{ DATA_DIR: '/etc/hostname/data' }, 'DATA_DIR'],
   ])('%j names %s and exits non-zero', (env, variable) => {
     expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
   });

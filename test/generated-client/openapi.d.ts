@@ -533,6 +533,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -667,6 +682,21 @@ export interface operations {
                         statusCode?: 401;
                         /** @enum {unknown} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -866,6 +896,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -1012,6 +1057,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "SEGMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1167,6 +1227,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "SEGMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1355,6 +1430,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -1489,6 +1579,21 @@ export interface operations {
                         statusCode?: 401;
                         /** @enum {unknown} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1658,6 +1763,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -1810,6 +1930,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "SEGMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1987,6 +2122,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -2124,6 +2274,21 @@ export interface operations {
                         statusCode?: 401;
                         /** @enum {unknown} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -2275,6 +2440,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "REPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };

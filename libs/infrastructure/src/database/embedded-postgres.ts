@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 import { DataDirLock } from './data-dir-lock';
-import { seedFromTemplate } from './embedded-template';
+import type { EmbeddedWorkerMessage, EmbeddedWorkerOptions } from './embedded-postgres.worker';
+import { projectRoot, seedFromTemplate } from './embedded-template';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -38,9 +39,50 @@ function compileWebAssemblyOnce(): void {
 }
 
 /**
- * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1.
- * `dataDir` undefined keeps the database in memory (tests); a directory is locked first, as `owner`
- * (DataDirInUseError when another live process holds it).
+ * The worker script: the compiled file beside this one, or under dist/ when this runs from the
+ * TypeScript sources (jest; its global setup builds dist/ first).
+ */
+const WORKER_FILE = __filename.endsWith('.js')
+  ? join(__dirname, 'embedded-postgres.worker.js')
+  : join(projectRoot(), 'dist/libs/infrastructure/src/database/embedded-postgres.worker.js');
+
+function fromWorker(error: { message: string; code?: string }): Error {
+  return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});
+}
+
+/** Starts PGlite on its own thread; resolves with the URL its socket server listens on. */
+function startWorker(options: EmbeddedWorkerOptions): Promise<{ worker: Worker; url: string }> {
+  const worker = new Worker(WORKER_FILE, { workerData: options });
+  return new Promise((resolve, reject) => {
+    const failed = (error: Error) => {
+      void worker.terminate();
+      reject(error);
+    };
+    worker.once('message', (message: EmbeddedWorkerMessage) => {
+      worker.removeAllListeners('error').removeAllListeners('exit');
+      if ('url' in message) resolve({ worker, url: message.url });
+      else if ('error' in message) failed(fromWorker(message.error));
+    });
+    worker.once('error', failed);
+    worker.once('exit', (code) => failed(new Error(`the embedded database stopped while starting (exit ${code})`)));
+  });
+}
+
+/** Asks the worker to close PGlite (it writes its data directory out) and waits until it has. */
+async function stopWorker(worker: Worker): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    worker.on('message', (message: EmbeddedWorkerMessage) => 'stopped' in message && resolve());
+    worker.once('exit', () => resolve());
+  });
+  worker.postMessage('stop');
+  await stopped;
+  await worker.terminate();
+}
+
+/**
+ * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1, from a
+ * worker thread (embedded-postgres.worker.ts). `dataDir` undefined keeps the database in memory (tests);
+ * a directory is locked first, as `owner` (DataDirInUseError when another live process holds it).
  */
 export async function startEmbeddedPostgres(dataDir: string | undefined, owner: string): Promise<EmbeddedPostgres> {
   const lock = dataDir ? DataDirLock.acquire(dataDir, owner) : undefined;
@@ -54,18 +96,22 @@ export async function startEmbeddedPostgres(dataDir: string | undefined, owner: 
       }
     }
     compileWebAssemblyOnce();
-    const db = await PGlite.create({
-      ...(path ? { dataDir: path } : {}),
-      startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])],
+    const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];
+    const { worker, url } = await startWorker({ path, startParams, maxConnections: SOCKET_CONNECTIONS });
+    let stopping = false;
+    // PGlite aborting (a corrupt page, out of memory) ends its thread: without it the service can only fail.
+    worker.once('exit', (code) => {
+      if (stopping) return;
+      process.stderr.write(`the embedded database stopped unexpectedly (exit ${code}): the service exits\n`);
+      process.exit(1);
     });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
-    await server.start();
+    worker.on('error', (error) => process.stderr.write(`the embedded database failed: ${error.message}\n`));
     return {
-      url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
+      url,
       announce: (apiUrl) => lock?.announce(apiUrl),
       async stop() {
-        await server.stop();
-        await db.close();
+        stopping = true;
+        await stopWorker(worker);
         lock?.release();
       },
     };

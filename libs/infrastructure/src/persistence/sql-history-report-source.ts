@@ -4,6 +4,7 @@ import { escapeLiteral, Pool } from 'pg';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { DatabaseHangWatch } from '../database/hang-watch';
 import { pgCopyOut } from './pg-copy-out';
 import { pgCursorOut } from './pg-cursor-out';
 
@@ -38,6 +39,7 @@ export class SqlHistoryReportSource implements HistoryReportSource, OnApplicatio
   constructor(
     private readonly database: Database,
     config: AppConfig,
+    private readonly hangWatch: DatabaseHangWatch,
   ) {
     this.statementTimeoutMs = config.databaseBulkTimeoutMs;
     const shared = (database.dataSource.driver as unknown as { master: Pool }).master;
@@ -65,6 +67,6 @@ export class SqlHistoryReportSource implements HistoryReportSource, OnApplicatio
     const select = historyReportSelect(filter);
     return this.database.embedded
       ? pgCursorOut(this.pool, select, consume, this.statementTimeoutMs)
-      : pgCopyOut(this.pool, select, consume);
+      : pgCopyOut(this.pool, select, consume, this.hangWatch);
   }
 }

@@ -1,0 +1,44 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** What the service asks of the worker. `path` undefined keeps the database in memory. */
+export interface EmbeddedWorkerOptions {
+  path: string | undefined;
+  startParams: string[];
+  maxConnections: number;
+}
+
+/** What the worker answers: where it listens, why it could not start, or that it has stopped. */
+export type EmbeddedWorkerMessage = { url: string } | { error: { message: string; code?: string } } | { stopped: true };
+
+/**
+ * PGlite and its socket server, on a thread of their own: PGlite runs each statement synchronously, and
+ * on the service's thread a long one (auto-assignment over 200,000 users: seconds) stopped everything
+ * else, /health/live included. Here it only occupies this thread; the service talks to it over loopback.
+ */
+async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWorkerOptions): Promise<void> {
+  const db = await PGlite.create({ ...(options.path ? { dataDir: options.path } : {}), startParams: options.startParams });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
+  await server.start();
+  port.on('message', (message: unknown) => {
+    if (message !== 'stop') return;
+    void (async () => {
+      await server.stop();
+      await db.close();
+      port.postMessage({ stopped: true } satisfies EmbeddedWorkerMessage);
+      port.close();
+    })();
+  });
+  port.postMessage({ url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres` } satisfies EmbeddedWorkerMessage);
+}
+
+if (parentPort) {
+  const port = parentPort;
+  serve(port, workerData as EmbeddedWorkerOptions).catch((error: unknown) => {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    port.postMessage({
+      error: { message: String(message ?? error), ...(typeof code === 'string' ? { code } : {}) },
+    } satisfies EmbeddedWorkerMessage);
+  });
+}
