@@ -1,4 +1,4 @@
-import { bucketSql } from '@app/infrastructure/persistence/membership-sql';
+import { bucketSql } from '@app/infrastructure/persistence/sql/auto-assignment.sql';
 import { expectedBucket } from './support/buckets';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeSetPlan, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
 import { Clock, MembershipRepository } from '@app/application';
 import { AppConfig } from '../config/app-config';
-import { activeSql, expireMatchingSql } from './membership-sql';
+import { activeSql, expireMatchingSql } from './sql/auto-assignment.sql';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
 import { prepared, SqlExecutor } from './sql-executor';

@@ -8,7 +8,7 @@ import {
   JOIN_BUCKET_RANGE,
   LEAVE_BUCKETS_FROM,
   LOCK_AUTO_ASSIGNMENT_EXCLUSIVE,
-} from './membership-sql';
+} from './sql/auto-assignment.sql';
 import { MemberRow, SegmentRow, toMember, toSegment } from './rows';
 import { SqlExecutor, SqlRunner } from './sql-executor';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, Registration, UserRegistry } from '@app/application';
 import { ledgerTime } from './ledger-time';
-import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
+import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './sql/auto-assignment.sql';
 import { SqlExecutor } from './sql-executor';
 
 @Injectable()
