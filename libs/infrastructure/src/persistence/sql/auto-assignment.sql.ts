@@ -1,59 +1,24 @@
 /**
- * SQL shared by the repositories. Parameters are positional; each builder says which numbers it uses.
+ * Auto-assignment: the statements that put users into auto segments and take them out.
+ *
+ * The bucket rule (md5(slug:user_id), first 8 hex digits as unsigned 32-bit, modulo 10000) is the database
+ * function `segment_bucket` (migration LedgerTime), which the planner inlines; a segment of percent p covers
+ * the buckets below round(p * 100). test/bucket-rule.e2e-spec.ts proves the function equals the contract.
  */
-
-/**
- * The contract's bucket rule, md5(slug:user_id), first 8 hex digits as unsigned 32-bit, modulo 10000:
- * the database function `segment_bucket` (migration LedgerTime), which the planner inlines.
- */
-export function bucketSql(slugSql: string, userIdSql: string): string {
-  return `segment_bucket(${slugSql}, ${userIdSql})`;
-}
-
-/** Buckets covered by a numeric(5,2) percent column or parameter. */
-export function coveredBucketsSql(percentSql: string): string {
-  return `round(${percentSql} * 100)::int`;
-}
-
-/** `alias` has not expired at the time in parameter `nowParam`. */
-export function activeSql(alias: string, nowParam: string): string {
-  return `(${alias}.expires_at IS NULL OR ${alias}.expires_at > ${nowParam})`;
-}
 
 /**
  * Serializes what decides auto membership (auto segments created, re-ranged, deleted: exclusive)
  * against what makes users known (shared), so that no newly known user misses a segment.
+ * apply_change_set takes the same key, shared, for a user it registers.
  */
-export const AUTO_ASSIGNMENT_LOCK_KEY = 7_300_417;
+const AUTO_ASSIGNMENT_LOCK_KEY = 7_300_417;
 export const LOCK_AUTO_ASSIGNMENT_SHARED = `SELECT pg_advisory_xact_lock_shared(${AUTO_ASSIGNMENT_LOCK_KEY})`;
 export const LOCK_AUTO_ASSIGNMENT_EXCLUSIVE = `SELECT pg_advisory_xact_lock(${AUTO_ASSIGNMENT_LOCK_KEY})`;
 
 /**
- * Ends the memberships matching `condition` (on alias m) that expired at `nowParam`, each with one
- * `removed`/`ttl` entry stamped at its own expiry. `using` and `leading` let a caller delete the rows
- * a preceding CTE picked (the sweep's bounded, SKIP LOCKED batch).
+ * $1 users (bigint[]), $2 at. Joins the users to every auto segment covering them; one added/auto history
+ * row per join. Answers the number of joins.
  */
-export function expireMatchingSql(
-  condition: string,
-  nowParam: string,
-  options: { leading?: string; using?: string } = {},
-): string {
-  return `
-    WITH ${options.leading ? `${options.leading}, ` : ''}gone AS (
-      DELETE FROM memberships m${options.using ? ` USING ${options.using}` : ''}
-      WHERE ${condition} AND m.expires_at <= ${nowParam}
-      RETURNING m.user_id, m.segment_id, m.expires_at
-    ), recorded AS (
-      INSERT INTO membership_history (user_id, segment, operation, reason, at)
-      SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at
-      FROM gone g JOIN segments s ON s.id = g.segment_id
-      ORDER BY g.expires_at, g.user_id
-      RETURNING 1
-    )
-    SELECT count(*)::int AS count FROM recorded`;
-}
-
-/** Joins the users in $1 (bigint[]) to every auto segment covering them, at $2. Counts the joins. */
 export const JOIN_USERS_TO_AUTO_SEGMENTS = `
   WITH joined AS (
     INSERT INTO memberships (user_id, segment_id, source, added_at)
@@ -61,7 +26,7 @@ export const JOIN_USERS_TO_AUTO_SEGMENTS = `
     FROM unnest($1::bigint[]) AS u(user_id)
     JOIN segments s
       ON s.auto_percent IS NOT NULL
-     AND ${bucketSql('s.slug', 'u.user_id')} < ${coveredBucketsSql('s.auto_percent')}
+     AND segment_bucket(s.slug, u.user_id) < round(s.auto_percent * 100)::int
     ON CONFLICT (user_id, segment_id) DO NOTHING
     RETURNING user_id, segment_id
   ), recorded AS (
@@ -74,15 +39,16 @@ export const JOIN_USERS_TO_AUTO_SEGMENTS = `
   SELECT count(*)::int AS count FROM recorded`;
 
 /**
- * Joins every known user whose bucket in segment $1 (id), $2 (slug) lies in [$3, $4), at $5. The range
- * test computes each user's bucket once: md5 is most of this statement's cost (two tests, two md5s).
+ * $1 segment id, $2 its slug, $3 first bucket, $4 end bucket (exclusive), $5 at. Joins every known user
+ * whose bucket lies in [$3, $4); one added/auto history row per join. Answers the number of joins. The
+ * range test computes each user's bucket once: md5 is most of this statement's cost (two tests, two md5s).
  */
 export const JOIN_BUCKET_RANGE = `
   WITH joined AS (
     INSERT INTO memberships (user_id, segment_id, source, added_at)
     SELECT u.user_id, $1, 'auto', $5
     FROM users u
-    WHERE ${bucketSql('$2::text', 'u.user_id')} <@ int4range(least($3::int, $4::int), $4::int)
+    WHERE segment_bucket($2::text, u.user_id) <@ int4range(least($3::int, $4::int), $4::int)
     ON CONFLICT (user_id, segment_id) DO NOTHING
     RETURNING user_id
   ), recorded AS (
@@ -92,11 +58,14 @@ export const JOIN_BUCKET_RANGE = `
   )
   SELECT count(*)::int AS count FROM recorded`;
 
-/** Removes the auto members of segment $1 (id), $2 (slug) whose bucket is >= $3, at $4. */
+/**
+ * $1 segment id, $2 its slug, $3 first bucket no longer covered, $4 at. Removes the auto members whose
+ * bucket is >= $3; one removed/auto history row each. Manual members stay.
+ */
 export const LEAVE_BUCKETS_FROM = `
   WITH gone AS (
     DELETE FROM memberships m
-    WHERE m.segment_id = $1 AND m.source = 'auto' AND ${bucketSql('$2::text', 'm.user_id')} >= $3
+    WHERE m.segment_id = $1 AND m.source = 'auto' AND segment_bucket($2::text, m.user_id) >= $3
     RETURNING m.user_id
   ), recorded AS (
     INSERT INTO membership_history (user_id, segment, operation, reason, at)
