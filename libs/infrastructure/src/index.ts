@@ -1,6 +1,6 @@
 export * from './config/app-config';
 export * from './config/env-file';
-export * from './database/database';
+export * from './database/service-data-source';
 export * from './database/database-errors';
 export * from './database/database-start-failure';
 export * from './database/data-dir-lock';
@@ -15,6 +15,6 @@ export * from './storage/local-report-storage';
 export * from './storage/google-drive/google-drive-report-storage';
 export * from './storage/report-storage.factory';
 export * from './system-clock';
-export * from './persistence.module';
+export * from './infrastructure.module';
 export * from './database/work-kind';
 export { lookupsWaiting } from './persistence/lookup-batcher';

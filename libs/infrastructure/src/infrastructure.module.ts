@@ -10,7 +10,7 @@ import {
   UserRegistry,
 } from '@app/application';
 import { AppConfig } from './config/app-config';
-import { Database } from './database/database';
+import { Database } from './database/service-data-source';
 import { SqlExecutor } from './persistence/sql-executor';
 import { SqlHistoryReportSource } from './persistence/sql-history-report-source';
 import { SqlHistoryRepository } from './persistence/sql-history-repository';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { createDataSource } from './data-source';
+import { createDataSource } from './data-source-options';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { CleanStatementsClient } from './clean-statements-client';
 import { runMigrations } from './run-migrations';
