@@ -16,7 +16,7 @@ import {
   ReportBuilds,
   UpdateSegment,
 } from '@app/application';
-import { AppConfig, PersistenceModule } from '@app/infrastructure';
+import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
 import { RateLimit } from './http/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
@@ -36,7 +36,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
+      imports: [InfrastructureModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
       controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
         CreateSegment,

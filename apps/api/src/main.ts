@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, Database, DataDirLock, loadConfig, loadEnvFile } from '@app/infrastructure';
+import { AppConfig, DataDirLock, ServiceDataSource, loadConfig, loadEnvFile } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { secretMasker } from './logging/secret-masking';
@@ -65,7 +65,7 @@ async function bootstrap(): Promise<void> {
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => fail(error, config));
   app.flushLogs();
-  app.get(Database).announce(localUrl(app, config.host));
+  app.get(ServiceDataSource).announce(localUrl(app, config.host));
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }

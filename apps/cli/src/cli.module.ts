@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ExpireMemberships, RegisterUsers } from '@app/application';
-import { AppConfig, PersistenceModule } from '@app/infrastructure';
+import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 
 /** What the command-line tool needs: the database and the use cases it drives. */
 @Module({})
@@ -9,7 +9,7 @@ export class CliModule {
   static forRoot(config: AppConfig, owner: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [PersistenceModule.forRoot(config, owner)],
+      imports: [InfrastructureModule.forRoot(config, owner)],
       providers: [RegisterUsers, ExpireMemberships],
     };
   }

@@ -1,6 +1,9 @@
 export * from './config/app-config';
 export * from './config/env-file';
 export * from './database/service-data-source';
+export * from './database/data-source-options';
+export * from './database/database-pool.provider';
+export * from './database/database.module';
 export * from './database/database-errors';
 export * from './database/database-start-failure';
 export * from './database/data-dir-lock';
@@ -14,6 +17,7 @@ export * from './persistence/sql-history-report-source';
 export * from './storage/local-report-storage';
 export * from './storage/google-drive/google-drive-report-storage';
 export * from './storage/report-storage.factory';
+export * from './storage/storage.module';
 export * from './system-clock';
 export * from './infrastructure.module';
 export * from './database/work-kind';

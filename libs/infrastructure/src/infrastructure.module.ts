@@ -1,57 +1,26 @@
-import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import {
-  Clock,
-  HistoryReportSource,
-  HistoryRepository,
-  MembershipRepository,
-  ReportStorage,
-  SegmentRepository,
-  UserRegistry,
-} from '@app/application';
+import { DynamicModule, Module } from '@nestjs/common';
+import { Clock } from '@app/application';
 import { AppConfig } from './config/app-config';
-import { Database } from './database/service-data-source';
-import { SqlExecutor } from './persistence/sql-executor';
-import { SqlHistoryReportSource } from './persistence/sql-history-report-source';
-import { SqlHistoryRepository } from './persistence/sql-history-repository';
-import { SqlMembershipRepository } from './persistence/sql-membership-repository';
-import { SqlSegmentRepository } from './persistence/sql-segment-repository';
-import { SqlUserRegistry } from './persistence/sql-user-registry';
-import { createReportStorage } from './storage/report-storage.factory';
+import { DatabaseModule } from './database/database.module';
+import { StorageModule } from './storage/storage.module';
 import { SystemClock } from './system-clock';
 
-@Injectable()
-class DatabaseCloser implements OnApplicationShutdown {
-  constructor(private readonly database: Database) {}
-
-  onApplicationShutdown(): Promise<void> {
-    return this.database.close();
-  }
-}
-
-/** The adapters behind the application's ports, over one database opened at start-up. */
+/** The adapters behind the application's ports: configuration, database, report storage, clock. */
 @Module({})
-export class PersistenceModule {
+export class InfrastructureModule {
   /** `owner`: what the embedded data directory's lock names as its holder. */
   static forRoot(config: AppConfig, owner = 'the service'): DynamicModule {
     const providers = [
       { provide: AppConfig, useValue: config },
-      { provide: Database, useFactory: () => Database.open(config, { owner }) },
-      { provide: DataSource, useFactory: (database: Database) => database.dataSource, inject: [Database] },
-      SqlExecutor,
-      { provide: SegmentRepository, useClass: SqlSegmentRepository },
-      { provide: MembershipRepository, useClass: SqlMembershipRepository },
-      { provide: HistoryRepository, useClass: SqlHistoryRepository },
-      { provide: UserRegistry, useClass: SqlUserRegistry },
-      { provide: HistoryReportSource, useClass: SqlHistoryReportSource },
-      { provide: ReportStorage, useFactory: () => createReportStorage(config) },
       { provide: Clock, useClass: SystemClock },
     ];
+    const database = DatabaseModule.forRoot(config, owner);
     return {
-      module: PersistenceModule,
+      module: InfrastructureModule,
       global: true,
-      providers: [...providers, DatabaseCloser],
-      exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
+      imports: [database, StorageModule],
+      providers,
+      exports: [AppConfig, Clock, database, StorageModule],
     };
   }
 }

@@ -1,22 +1,27 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { migrations } from './migrations';
 
-export interface DataSourceSettings {
-  url: string;
-  poolSize: number;
-  timeoutMs: number;
-  idleTimeoutMs: number;
-  /** The pg client class the pool connects with; pg's own by default. */
-  client?: typeof Client;
-  /** The connection's statement_timeout: the hot paths' deadline (bulk work raises it per transaction). */
-  statementTimeoutMs: number;
-}
+export type DatabaseConfig = Pick<
+  AppConfig,
+  | 'databaseUrl'
+  | 'databasePoolSize'
+  | 'databaseTimeoutMs'
+  | 'databaseIdleTimeoutMs'
+  | 'databaseStatementTimeoutMs'
+  | 'databaseBulkTimeoutMs'
+  | 'dataDir'
+  | 'runMigrations'
+>;
 
-export function createDataSource(settings: DataSourceSettings): DataSource {
-  return new DataSource({
+/**
+ * TypeORM's options for the service's database: no entities (the SQL is hand-written), our migrations,
+ * and the pg pool's settings. No url when the database is embedded PGlite (ServiceDataSource sets it).
+ */
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  return {
     type: 'postgres',
-    url: settings.url,
+    url: config.databaseUrl,
     synchronize: false,
     migrationsRun: false,
     migrations,
@@ -24,13 +29,13 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     entities: [],
     logging: false,
     extra: {
-      max: settings.poolSize,
-      connectionTimeoutMillis: settings.timeoutMs,
-      statement_timeout: settings.statementTimeoutMs,
-      idleTimeoutMillis: settings.idleTimeoutMs,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: config.databaseTimeoutMs,
+      // The hot paths' deadline; bulk work raises it per transaction.
+      statement_timeout: config.databaseStatementTimeoutMs,
+      idleTimeoutMillis: config.databaseIdleTimeoutMs,
       keepAlive: true,
       application_name: 'segmentation-service',
-      ...(settings.client ? { Client: settings.client } : {}),
     },
-  });
+  };
 }

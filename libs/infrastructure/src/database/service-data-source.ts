@@ -1,53 +1,56 @@
-import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { createDataSource } from './data-source-options';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { Pool } from 'pg';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { CleanStatementsClient } from './clean-statements-client';
+import { DatabaseConfig } from './data-source-options';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations } from './run-migrations';
 
-/** The service's database: PostgreSQL at DATABASE_URL, or embedded PGlite under DATA_DIR. */
-export class Database {
+/**
+ * The service's database as a TypeORM DataSource: PostgreSQL at DATABASE_URL, or embedded PGlite under
+ * DATA_DIR, which this data source starts before it and stops after it.
+ */
+export class ServiceDataSource extends DataSource {
   private constructor(
-    readonly dataSource: DataSource,
-    readonly embedded: boolean,
+    options: DataSourceOptions,
     private readonly server: EmbeddedPostgres | undefined,
-  ) {}
+  ) {
+    super(options);
+  }
 
-  static async open(
-    config: Pick<
-      AppConfig,
-      | 'databaseUrl'
-      | 'databasePoolSize'
-      | 'databaseTimeoutMs'
-      | 'databaseIdleTimeoutMs'
-      | 'databaseStatementTimeoutMs'
-      | 'databaseBulkTimeoutMs'
-      | 'dataDir'
-      | 'runMigrations'
-    >,
-    /** `owner`: what the embedded data directory's lock names as its holder. */
-    options: { inMemory?: boolean; owner?: string } = {},
-  ): Promise<Database> {
-    const server = config.databaseUrl
-      ? undefined
-      : await startEmbeddedPostgres(options.inMemory ? undefined : config.dataDir, options.owner ?? 'the service');
+  /**
+   * Not yet connected. Embedded (no DATABASE_URL): starts PGlite first, locking DATA_DIR as `owner` (what
+   * the lock names as its holder), and points `options` at it.
+   */
+  static async create(options: DataSourceOptions, config: DatabaseConfig, owner: string): Promise<ServiceDataSource> {
+    if (config.databaseUrl) return new ServiceDataSource(options, undefined);
+    const server = await startEmbeddedPostgres(config.dataDir, owner);
+    const extra = (options as { extra?: object }).extra;
+    // PGlite returns wrong rows with more than one connection.
+    const embedded = { ...options, url: server.url, extra: { ...extra, max: 1, Client: CleanStatementsClient } };
+    return new ServiceDataSource(embedded as DataSourceOptions, server);
+  }
+
+  /** Connected, with pending migrations applied when MIGRATIONS_RUN is on. */
+  static async open(options: DataSourceOptions, config: DatabaseConfig, owner: string): Promise<ServiceDataSource> {
+    const dataSource = await ServiceDataSource.create(options, config, owner);
     try {
-      const dataSource = createDataSource({
-        url: config.databaseUrl ?? server!.url,
-        // PGlite returns wrong rows with more than one connection.
-        poolSize: server ? 1 : config.databasePoolSize,
-        timeoutMs: config.databaseTimeoutMs,
-        idleTimeoutMs: config.databaseIdleTimeoutMs,
-        client: server ? CleanStatementsClient : undefined,
-        statementTimeoutMs: config.databaseStatementTimeoutMs,
-      });
       await dataSource.initialize();
       if (config.runMigrations) await runMigrations(dataSource, config.databaseBulkTimeoutMs);
-      return new Database(dataSource, Boolean(server), server);
+      return dataSource;
     } catch (error) {
-      await server?.stop();
+      await dataSource.destroy();
       throw error;
     }
+  }
+
+  /** Embedded PGlite (one connection only) rather than a PostgreSQL server. */
+  get embedded(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** The pg Pool TypeORM opened: its driver keeps it as `master`, with no public accessor. */
+  get pool(): Pool {
+    return (this.driver as unknown as { master: Pool }).master;
   }
 
   /** Embedded: records where the API listens in DATA_DIR's lock, so that the CLI can send to it. */
@@ -55,8 +58,11 @@ export class Database {
     this.server?.announce(apiUrl);
   }
 
-  async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-    await this.server?.stop();
+  override async destroy(): Promise<void> {
+    try {
+      if (this.isInitialized) await super.destroy();
+    } finally {
+      await this.server?.stop();
+    }
   }
 }
