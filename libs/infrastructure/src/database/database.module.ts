@@ -1,13 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import {
-  HistoryReportSource,
-  HistoryRepository,
-  MembershipRepository,
-  SegmentRepository,
-  UserRegistry,
-} from '@app/application';
+import { HistoryRepository, MembershipRepository, SegmentRepository, UserRegistry } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { historyReportSourceProvider } from '../persistence/history-report-source.provider';
 import { SqlExecutor } from '../persistence/sql-executor';
