@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, DataDirLock, ServiceDataSource, loadConfig, loadEnvFile } from '@app/infrastructure';
+import { AppConfig, DataDirLock, readConfig, ServiceDataSource } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { secretMasker } from './logging/secret-masking';
@@ -14,15 +14,6 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 function fail(error: unknown, config: Partial<AppConfig>): never {
   process.stderr.write(`${secretMasker([])(startFailureLine(error, config))}\n`);
   process.exit(1);
-}
-
-function readConfig(): AppConfig {
-  try {
-    loadEnvFile();
-    return loadConfig();
-  } catch (error) {
-    return fail(error, {});
-  }
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit 0. */
@@ -51,7 +42,7 @@ function localUrl(app: NestFastifyApplication, host: string): string {
 }
 
 async function bootstrap(): Promise<void> {
-  const config = readConfig();
+  const config = await readConfig().catch((error: unknown) => fail(error, {}));
   const logger = new Logger('Main');
   if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
   // Nest's start-up chatter is held back until listening, and a failure is rethrown to `fail`

@@ -1,5 +1,5 @@
 export * from './config/app-config';
-export * from './config/env-file';
+export * from './config/read-config';
 export * from './database/service-data-source';
 export * from './database/data-source-options';
 export * from './database/database-pool.provider';

@@ -4,14 +4,15 @@
  * (also migration:show, migration:revert). Embedded mode starts PGlite and locks DATA_DIR while it runs.
  * Only the CLI imports this file: importing it opens the database.
  */
-import { loadConfig } from '../config/app-config';
-import { loadEnvFile } from '../config/env-file';
+import { readConfig } from '../config/read-config';
 import { dataSourceOptions } from './data-source-options';
 import { ServiceDataSource } from './service-data-source';
 
-loadEnvFile();
-const config = loadConfig();
-// Migrations are bulk work: the bulk deadline, not the hot paths' one.
-config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
+async function cliDataSource(): Promise<ServiceDataSource> {
+  const config = await readConfig();
+  // Migrations are bulk work: the bulk deadline, not the hot paths' one.
+  config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
+  return ServiceDataSource.create(dataSourceOptions(config), config, 'the TypeORM CLI');
+}
 
-export const dataSource = ServiceDataSource.create(dataSourceOptions(config), config, 'the TypeORM CLI');
+export const dataSource = cliDataSource();
