@@ -12,6 +12,7 @@ import {
   ListSegmentMembers,
   ListSegments,
   OpenReportFile,
+  OutcomeCounters,
   RegisterUsers,
   ReportBuilds,
   UpdateSegment,
@@ -24,6 +25,7 @@ import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { PrometheusOutcomeCounters } from './metrics/outcome-counters.metrics';
 import { RateLimitMetrics } from './metrics/rate-limit.metrics';
 import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
@@ -58,6 +60,7 @@ export class ApiModule {
         DatabasePoolMetrics,
         ReportBuildsMetrics,
         RateLimitMetrics,
+        { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
         { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],
     };

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ExpireMemberships, RegisterUsers } from '@app/application';
+import { ExpireMemberships, NO_COUNTERS, OutcomeCounters, RegisterUsers } from '@app/application';
 import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 
 /** What the command-line tool needs: the database and the use cases it drives. */
@@ -10,7 +10,8 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [InfrastructureModule.forRoot(config, owner)],
-      providers: [RegisterUsers, ExpireMemberships],
+      // The CLI has no metrics endpoint: it counts nothing.
+      providers: [RegisterUsers, ExpireMemberships, { provide: OutcomeCounters, useValue: NO_COUNTERS }],
     };
   }
 }

@@ -47,7 +47,7 @@ describe('ApplyUserSegmentChanges', () => {
     const result = await useCase.execute(7, {
       add: ['B', { slug: 'A', ttl: 'P1M' }, { slug: 'C' }],
       remove: ['D', 'D'],
-      expires_at: '2030-03-01T00:00:00Z',
+      expiresAt: '2030-03-01T00:00:00Z',
     });
     expect(memberships.calls).toEqual([
       {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
-import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository } from '@app/application';
+import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository, SegmentWrite } from '@app/application';
 import { ledgerTime } from './ledger-time';
 import { MemberRow, SegmentRow, toMember, toSegment } from './rows';
 import { SqlExecutor, SqlRunner } from './sql-executor';
@@ -37,7 +37,7 @@ export class SqlSegmentRepository implements SegmentRepository {
     private readonly clock: Clock,
   ) {}
 
-  create(segment: NewSegment, now: Date): Promise<Segment | undefined> {
+  create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
     return this.sql.transaction(async (tx) => {
       if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       const [created] = await tx.rows<{ id: string }>(INSERT_SEGMENT, [
@@ -47,11 +47,13 @@ export class SqlSegmentRepository implements SegmentRepository {
         now,
       ]);
       if (!created) return undefined;
+      let autoAssigned = 0;
       if (segment.autoPercent !== null) {
         const at = await ledgerTime(tx, this.clock);
-        await tx.rows(JOIN_BUCKET_RANGE, [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at]);
+        const range = [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at];
+        [{ count: autoAssigned }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, range);
       }
-      return this.findIn(tx, segment.slug, now);
+      return { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned };
     });
   }
 
@@ -64,7 +66,7 @@ export class SqlSegmentRepository implements SegmentRepository {
     return page(rows.map(toSegment), limit);
   }
 
-  update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined> {
+  update(slug: string, changes: SegmentChanges, now: Date): Promise<SegmentWrite | undefined> {
     return this.sql.transaction(async (tx) => {
       const rebalances = changes.autoPercent !== undefined;
       if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
@@ -75,8 +77,8 @@ export class SqlSegmentRepository implements SegmentRepository {
       );
       if (!segment) return undefined;
       if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
-      if (rebalances) await this.rebalance(tx, segment, changes.autoPercent ?? null);
-      return this.findIn(tx, slug, now);
+      const autoAssigned = rebalances ? await this.rebalance(tx, segment, changes.autoPercent ?? null) : 0;
+      return { segment: (await this.findIn(tx, slug, now))!, autoAssigned };
     });
   }
 
@@ -108,11 +110,11 @@ export class SqlSegmentRepository implements SegmentRepository {
   /**
    * Moves the auto range: raising joins the newly covered buckets, lowering removes auto members above
    * it. A percent set after null recomputes the whole range, as creation does: while it was null, auto
-   * members were left wherever they were.
+   * members were left wherever they were. Answers how many users joined.
    */
-  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null): Promise<void> {
+  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null): Promise<number> {
     await tx.rows(SET_AUTO_PERCENT, [segment.id, percent]);
-    if (percent === null) return;
+    if (percent === null) return 0;
     const at = await ledgerTime(tx, this.clock);
     const before = segment.auto_percent === null ? undefined : bucketsCovered(Number(segment.auto_percent));
     const after = bucketsCovered(percent);
@@ -123,8 +125,10 @@ export class SqlSegmentRepository implements SegmentRepository {
     if (after > joinFrom) {
       // An expired membership still in the table would block the join; end it first, as the cleaner would.
       await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
-      await tx.rows(JOIN_BUCKET_RANGE, [segment.id, segment.slug, joinFrom, after, at]);
+      const [{ count }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, [segment.id, segment.slug, joinFrom, after, at]);
+      return count;
     }
+    return 0;
   }
 
   private async findIn(runner: SqlRunner, slug: string, now: Date): Promise<Segment | undefined> {
