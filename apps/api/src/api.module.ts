@@ -1,22 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import {
-  ApplyUserSegmentChanges,
-  BuildHistoryReport,
-  CreateSegment,
-  DeleteSegment,
-  ExpireMemberships,
-  GetSegment,
-  GetUserHistory,
-  GetUserSegments,
-  ListSegmentMembers,
-  ListSegments,
-  OpenReportFile,
-  OutcomeCounters,
-  RegisterUsers,
-  ReportBuilds,
-  UpdateSegment,
-} from '@app/application';
+import { OutcomeCounters, ReportBuilds, USE_CASES } from '@app/application';
 import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
 import { RateLimit } from './http/rate-limit';
@@ -41,20 +25,8 @@ export class ApiModule {
       imports: [InfrastructureModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
       controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
-        CreateSegment,
-        GetSegment,
-        ListSegments,
-        UpdateSegment,
-        DeleteSegment,
-        ListSegmentMembers,
-        ApplyUserSegmentChanges,
-        GetUserSegments,
-        GetUserHistory,
-        RegisterUsers,
-        ExpireMemberships,
-        BuildHistoryReport,
+        ...USE_CASES,
         { provide: ReportBuilds, useFactory: () => new ReportBuilds(config.reportConcurrency, config.reportQueue) },
-        OpenReportFile,
         ExpirySweepJob,
         Metrics,
         DatabasePoolMetrics,

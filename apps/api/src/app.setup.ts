@@ -6,7 +6,7 @@ import { ApiKeyCheck } from './http/api-key-check';
 import { RateLimit } from './http/rate-limit';
 import { clientErrorHandler } from './http/client-errors';
 import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
-import { errorBody } from './http/error-mapping';
+import { errorBodyOf } from './http/error-mapping';
 import { ErrorFilter } from './http/error.filter';
 import { JsonOnlyFastifyAdapter } from './http/json-only-adapter';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -47,7 +47,7 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
     // A path Fastify cannot decode (bad percent-encoding) answers in the one error shape, with its request id.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
       echoRequestId(request, reply, () => undefined);
-      void reply.status(400).send(errorBody(400, 'BAD_REQUEST', 'the path is not a valid URL (bad percent-encoding)'));
+      void reply.status(400).send(errorBodyOf('BAD_REQUEST', 'the path is not a valid URL (bad percent-encoding)'));
     },
     genReqId: requestIdOf,
   });

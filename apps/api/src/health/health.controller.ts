@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Clock, MembershipRepository } from '@app/application';
 import { ApiErrorResponses } from '../http/api-errors.decorator';
-import { errorBody } from '../http/error-mapping';
+import { errorBodyOf } from '../http/error-mapping';
 
 const PING_TIMEOUT_MS = 2000;
 /** Readiness reads this user's segments: the hot path's own prepared statement, not just `SELECT 1`. */
@@ -44,7 +44,7 @@ export class HealthController {
       return { status: 'ok' };
     } catch {
       throw new ServiceUnavailableException(
-        errorBody(503, 'DATABASE_UNAVAILABLE', 'the database does not answer'),
+        errorBodyOf('DATABASE_UNAVAILABLE', 'the database does not answer'),
       );
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { Segment, SegmentExistsError, SegmentMember, SegmentNotFoundError } from '@app/domain';
-import { Clock } from '../ports/clock';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { AutoAssignmentTrigger, NO_COUNTERS, OutcomeCounters } from '../ports/outcome-counters';
 import { Page } from '../ports/page';
 import { NewSegment, SegmentChanges, SegmentRepository, SegmentWrite } from '../ports/segment-repository';
@@ -48,7 +48,7 @@ class RecordingCounters extends OutcomeCounters {
 }
 
 const now = new Date('2030-01-01T00:00:00Z');
-const clock: Clock = { now: () => now, offsetMs: () => 0 };
+const clock = new FakeClock(now);
 const segment: Segment = { slug: 'A', description: null, autoPercent: 10, members: 3, createdAt: new Date('2029-01-01T00:00:00Z') };
 
 describe('segment use cases', () => {
