@@ -3,7 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { OutcomeCounters, ReportBuilds, USE_CASES } from '@app/application';
 import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
-import { RateLimit } from './http/rate-limit';
+import { RateLimit } from './http/security/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
 import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BuildHistoryReport, OpenReportFile } from '@app/application';
-import { ApiErrors } from '../http/api-errors.decorator';
+import { ApiErrors } from '../http/errors/api-errors.decorator';
 import { HistoryReportQuery } from './dto/history-report-query.dto';
 import { HistoryReportResponse } from './dto/history-report.response';
 

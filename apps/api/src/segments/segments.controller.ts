@@ -8,11 +8,11 @@ import {
   ListSegments,
   UpdateSegment,
 } from '@app/application';
-import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
-import { BulkWork } from '../http/bulk-work';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import { PageQuery } from '../http/pagination.dto';
-import { ParseSlugPipe, SLUG_SCHEMA } from '../http/path-params';
+import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { BulkWork } from '../http/request/bulk-work';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { PageQuery } from '../common/pagination.dto';
+import { ParseSlugPipe, SLUG_SCHEMA } from '../common/path-params';
 import { CreateSegmentDto } from './dto/create-segment.dto';
 import {
   MemberPageResponse,

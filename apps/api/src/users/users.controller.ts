@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
 import { ChangeSetInput } from '@app/domain';
-import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
-import { BulkWork } from '../http/bulk-work';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import { ParseUserIdPipe, USER_ID_SCHEMA } from '../http/path-params';
+import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { BulkWork } from '../http/request/bulk-work';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { ParseUserIdPipe, USER_ID_SCHEMA } from '../common/path-params';
 import { ChangeSetDto } from './dto/change-set.dto';
 import { HistoryQuery } from './dto/history-query.dto';
 import { RegisterUsersDto } from './dto/register-users.dto';

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, ValidateBy } from 'class-validator';
 import { parseRfc3339 } from '@app/domain';
-import { PageQuery } from '../../http/pagination.dto';
+import { PageQuery } from '../../common/pagination.dto';
 
 /** An RFC 3339 string becomes its Date here, once; anything else stays as it came, for the checks below. */
 const toTime = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseRfc3339(value) ?? value) : value);

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { allowedMethods } from './allowed-methods';
+import { allowedMethods } from '../request/allowed-methods';
 import { errorBodyOf, toErrorResponse } from './error-mapping';
 
 /** The one place where errors become HTTP answers. */

@@ -1,5 +1,5 @@
 import { ApiKeyCheck, KeyedRequest, OPEN_PATHS } from './api-key-check';
-import { errorBodyOf } from './error-mapping';
+import { errorBodyOf } from '../errors/error-mapping';
 import { RateLimit } from './rate-limit';
 
 interface GateReply {

@@ -1,5 +1,5 @@
 import { OpenAPIObject, SecurityRequirementObject } from '@nestjs/swagger';
-import { REQUEST_ID_HEADER } from '../logging/request-id';
+import { REQUEST_ID_HEADER } from '../../logging/request-id';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
