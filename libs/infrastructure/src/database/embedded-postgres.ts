@@ -38,39 +38,35 @@ function compileWebAssemblyOnce(): void {
 }
 
 /**
- * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1.
- * `dataDir` undefined keeps the database in memory (tests); a directory is locked first, as `owner`
- * (DataDirInUseError when another live process holds it).
+ * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1. The
+ * directory is locked first, as `owner` (DataDirInUseError when another live process holds it).
  */
-export async function startEmbeddedPostgres(dataDir: string | undefined, owner: string): Promise<EmbeddedPostgres> {
-  const lock = dataDir ? DataDirLock.acquire(dataDir, owner) : undefined;
+export async function startEmbeddedPostgres(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
+  const lock = DataDirLock.acquire(dataDir, owner);
   try {
-    let path: string | undefined;
-    if (dataDir) {
-      path = join(dataDir, 'pglite');
-      mkdirSync(path, { recursive: true });
-      if (!seedFromTemplate(path)) {
-        process.stderr.write('no embedded database template (npm run build makes it): creating the data directory, at more memory\n');
-      }
+    const path = join(dataDir, 'pglite');
+    mkdirSync(path, { recursive: true });
+    if (!seedFromTemplate(path)) {
+      process.stderr.write('no embedded database template (npm run build makes it): creating the data directory, at more memory\n');
     }
     compileWebAssemblyOnce();
     const db = await PGlite.create({
-      ...(path ? { dataDir: path } : {}),
+      dataDir: path,
       startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])],
     });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: SOCKET_CONNECTIONS });
     await server.start();
     return {
       url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
-      announce: (apiUrl) => lock?.announce(apiUrl),
+      announce: (apiUrl) => lock.announce(apiUrl),
       async stop() {
         await server.stop();
         await db.close();
-        lock?.release();
+        lock.release();
       },
     };
   } catch (error) {
-    lock?.release();
+    lock.release();
     throw error;
   }
 }
