@@ -35,7 +35,7 @@ start: $(BUILD_STAMP) ## Start the service (embedded PGlite under ./data unless 
 dev: install ## Start with reload on change
 	npm run start:dev
 
-lint: install ## Type-check and enforce the layer dependency rule
+lint: install ## Type-check, ESLint, Prettier check and the layer dependency rule
 	npm run lint
 
 test: install ## Say what the tests need and get it, lint (types, layers, OpenAPI), check Docker compose, run every test

@@ -1,4 +1,3 @@
-import { bucketSql } from '@app/infrastructure/persistence/membership-sql';
 import { expectedBucket } from './support/buckets';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -26,7 +25,7 @@ describe('the bucket rule: md5(slug:user_id), first 8 hex digits unsigned, modul
 
   const sqlBuckets = async (slug: string, userIds: string[]): Promise<Map<string, number>> => {
     const rows = await t.sql<{ user_id: string; bucket: string }>(
-      `SELECT u.id::text AS user_id, ${bucketSql('$1::text', 'u.id')} AS bucket FROM unnest($2::bigint[]) AS u(id)`,
+      `SELECT u.id::text AS user_id, segment_bucket($1::text, u.id) AS bucket FROM unnest($2::bigint[]) AS u(id)`,
       [slug, userIds],
     );
     return new Map(rows.map((row) => [row.user_id, Number(row.bucket)]));

@@ -26,6 +26,7 @@ describeOnce('import-users progress bar', () => {
       timeout: 120_000,
     });
     expect(run.status).toBe(0);
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequence is what is split on
     const frames = run.stdout.split(/\x1b\[1G|[\r\n]+/).filter((frame) => frame.includes('import ['));
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.at(-1)).toMatch(/100% \| 2000\/2000 ids \| [\d,]+ ids\/s \| 0s left/);

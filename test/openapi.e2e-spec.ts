@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOpenApiDocumentOffline, serializeOpenApi } from '../apps/api/src/http/openapi-offline';
+import { buildOpenApiDocumentOffline, serializeOpenApi } from '../apps/api/src/openapi-offline';
 import { ObservedRequest, OPENAPI_FILE, OpenApiContract } from './support/openapi-contract';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { ERROR_CODES } from '../apps/api/src/http/error-codes';
+import { ERROR_CODES } from '../apps/api/src/http/errors/error-codes';
 import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
 import { ROOT } from './support/built-app';
 import { createTestDatabase, postgresOnly, TestDatabase } from './support/test-database';

@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Database, loadConfig } from '@app/infrastructure';
+import { dataSourceOptions, loadConfig, ServiceDataSource } from '@app/infrastructure';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 
 const describeOnPostgres = postgresOnly('docker/schema.sql: compared on PostgreSQL only (catalog queries against two server databases)');
@@ -47,9 +48,15 @@ describeOnPostgres('docker/schema.sql', () => {
     await fromFile?.drop();
   });
 
-  it('equals what the migrations produce', async () => {
-    const database = await Database.open(loadConfig({ DATABASE_URL: migrated.url }));
-    await database.close();
+  it('equals what the migrations produce (run by the TypeORM CLI on the built data-source.js)', async () => {
+    const root = join(__dirname, '..');
+    const cli = join(root, 'node_modules', 'typeorm', 'cli.js');
+    const dataSourceFile = join(root, 'dist', 'libs', 'infrastructure', 'src', 'database', 'data-source.js');
+    execFileSync(process.execPath, [cli, 'migration:run', '-d', dataSourceFile], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: migrated.url },
+      stdio: 'pipe',
+    });
     const client = new Client({ connectionString: fromFile.url });
     await client.connect();
     await client.query(readFileSync(join(__dirname, '..', 'docker', 'schema.sql'), 'utf8'));
@@ -67,14 +74,15 @@ describeOnPostgres('docker/schema.sql', () => {
   });
 
   it('the migrations can be reverted and applied again', async () => {
-    const database = await Database.open(loadConfig({ DATABASE_URL: migrated.url }));
+    const config = loadConfig({ DATABASE_URL: migrated.url });
+    const dataSource = await ServiceDataSource.open(dataSourceOptions(config), config, 'the schema test');
     try {
-      for (let left = database.dataSource.migrations.length; left > 0; left--) await database.dataSource.undoLastMigration();
-      expect(await database.dataSource.query(`SELECT to_regclass('public.segments') AS t`)).toEqual([{ t: null }]);
-      await database.dataSource.runMigrations();
-      expect(await database.dataSource.query(`SELECT to_regclass('public.segments')::text AS t`)).toEqual([{ t: 'segments' }]);
+      for (let left = dataSource.migrations.length; left > 0; left--) await dataSource.undoLastMigration();
+      expect(await dataSource.query(`SELECT to_regclass('public.segments') AS t`)).toEqual([{ t: null }]);
+      await dataSource.runMigrations();
+      expect(await dataSource.query(`SELECT to_regclass('public.segments')::text AS t`)).toEqual([{ t: 'segments' }]);
     } finally {
-      await database.close();
+      await dataSource.destroy();
     }
   });
 });

@@ -73,8 +73,7 @@ async function ensureUsers(databaseUrl) {
   });
 }
 
-async function autoAssign({ root, service, database }) {
-  const { bucketSql } = require(join(root, 'dist/libs/infrastructure/src/persistence/membership-sql.js'));
+async function autoAssign({ service, database }) {
   return withClient(database.url, async (client) => {
     await client.query('SELECT count(*) FROM users'); // warm cache for both sides
     const rss = sampleRss(service.pid, 100);
@@ -92,7 +91,7 @@ async function autoAssign({ root, service, database }) {
     // The bare statement: the same bucket rule, into a segment of its own, nothing else.
     const bare = async (slug, withHistory) => {
       const [{ id }] = (await client.query(`INSERT INTO segments (slug, auto_percent, created_at) VALUES ($1, 10, now()) RETURNING id`, [slug])).rows;
-      const select = `SELECT u.user_id, $1::bigint, 'auto', now() FROM users u WHERE ${bucketSql('$2::text', 'u.user_id')} < 1000`;
+      const select = `SELECT u.user_id, $1::bigint, 'auto', now() FROM users u WHERE segment_bucket($2::text, u.user_id) < 1000`;
       const insert = `INSERT INTO memberships (user_id, segment_id, source, added_at) ${select}`;
       const sql = withHistory
         ? `WITH joined AS (${insert} RETURNING user_id)

@@ -24,7 +24,7 @@ const { UserSegmentsResponse } = require(join(dist, 'apps/api/src/users/dto/user
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 pool.on('error', (error) => console.error(`idle connection failed: ${error.message}`));
 const config = loadConfig(process.env);
-const repository = new SqlMembershipRepository(new SqlExecutor({ driver: { master: pool } }, config), new SystemClock(), config);
+const repository = new SqlMembershipRepository(new SqlExecutor(pool, config), new SystemClock(), config);
 
 // Errors only: a failing route shows in the bench's log, and as non-2xx in its table.
 const app = Fastify({ logger: { level: 'error' } });

@@ -10,10 +10,9 @@ async function ensureWrk() {
   if (process.getuid?.() !== 0 || !commandExists('apt-get')) return false;
   console.log('wrk is missing: installing it with apt-get');
   const install = () => run('apt-get', ['install', '-y', '-q', 'wrk'], { allowFailure: true, timeoutMs: 300_000 });
-  let result = await install();
-  if (result.code !== 0) {
+  if ((await install()).code !== 0) {
     await run('apt-get', ['update', '-q'], { allowFailure: true, timeoutMs: 300_000 });
-    result = await install();
+    await install();
   }
   return commandExists('wrk');
 }

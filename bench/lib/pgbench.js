@@ -36,7 +36,7 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
   });
   try {
     const config = loadConfig({ DATABASE_URL: databaseUrl });
-    const executor = new SqlExecutor({ driver: { master: pool } }, config);
+    const executor = new SqlExecutor(pool, config);
     const repository = new SqlMembershipRepository(executor, new SystemClock(), config);
     const slug = (n) => `SEG_${n}`;
     const plan = (now) => planChangeSet({ add: [slug(addSegment)], remove: [slug(removeSegment)] }, now);

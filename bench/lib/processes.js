@@ -51,7 +51,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function processTree(pid) {
   const pids = [pid];
   for (let i = 0; i < pids.length; i++) {
-    let tasks = [];
+    let tasks;
     try {
       tasks = readdirSync(`/proc/${pids[i]}/task`);
     } catch {
@@ -166,7 +166,7 @@ async function startService({ root, env, logFile, args = startProdArgs(root), po
     } catch {
       /* no output */
     }
-    throw new Error(`${error.message}; its output ends with:\n${tail}`);
+    throw new Error(`${error.message}; its output ends with:\n${tail}`, { cause: error });
   }
   return service;
 }

@@ -1,29 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import {
-  ApplyUserSegmentChanges,
-  BuildHistoryReport,
-  CreateSegment,
-  DeleteSegment,
-  ExpireMemberships,
-  GetSegment,
-  GetUserHistory,
-  GetUserSegments,
-  ListSegmentMembers,
-  ListSegments,
-  OpenReportFile,
-  RegisterUsers,
-  ReportBuilds,
-  UpdateSegment,
-} from '@app/application';
-import { AppConfig, PersistenceModule } from '@app/infrastructure';
+import { OutcomeCounters, ReportBuilds, USE_CASES } from '@app/application';
+import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
-import { RateLimit } from './http/rate-limit';
+import { RateLimit } from './http/security/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
 import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
+import { PrometheusOutcomeCounters } from './metrics/outcome-counters.metrics';
 import { RateLimitMetrics } from './metrics/rate-limit.metrics';
 import { ReadCacheMetrics } from './metrics/read-cache.metrics';
 import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
@@ -37,29 +23,18 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PersistenceModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
+      imports: [InfrastructureModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
       controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
       providers: [
-        CreateSegment,
-        GetSegment,
-        ListSegments,
-        UpdateSegment,
-        DeleteSegment,
-        ListSegmentMembers,
-        ApplyUserSegmentChanges,
-        GetUserSegments,
-        GetUserHistory,
-        RegisterUsers,
-        ExpireMemberships,
-        BuildHistoryReport,
+        ...USE_CASES,
         { provide: ReportBuilds, useFactory: () => new ReportBuilds(config.reportConcurrency, config.reportQueue) },
-        OpenReportFile,
         ExpirySweepJob,
         Metrics,
         DatabasePoolMetrics,
         ReportBuildsMetrics,
         RateLimitMetrics,
         ReadCacheMetrics,
+        { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
         { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],
     };

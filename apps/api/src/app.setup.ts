@@ -1,18 +1,18 @@
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/infrastructure';
-import { accessGate } from './http/access-gate';
-import { refuseUnacceptable } from './http/acceptable-media';
-import { ApiKeyCheck } from './http/api-key-check';
-import { RateLimit } from './http/rate-limit';
-import { clientErrorHandler } from './http/client-errors';
-import { closeConnectionsOnShutdown } from './http/close-connections-on-shutdown';
-import { errorBody } from './http/error-mapping';
-import { ErrorFilter } from './http/error.filter';
-import { JsonOnlyFastifyAdapter } from './http/json-only-adapter';
-import { registerSecurityHeaders } from './http/security-headers';
-import { setupSwagger } from './http/swagger';
-import { createValidationPipe } from './http/validation.pipe';
+import { accessGate } from './http/security/access-gate';
+import { refuseUnacceptable } from './http/request/acceptable-media';
+import { ApiKeyCheck } from './http/security/api-key-check';
+import { RateLimit } from './http/security/rate-limit';
+import { clientErrorHandler } from './http/errors/client-errors';
+import { closeConnectionsOnShutdown } from './http/request/close-connections-on-shutdown';
+import { errorBodyOf } from './http/errors/error-mapping';
+import { ErrorFilter } from './http/errors/error.filter';
+import { JsonOnlyFastifyAdapter } from './http/request/json-only-adapter';
+import { registerSecurityHeaders } from './http/security/security-headers';
+import { setupSwagger } from './http/openapi/swagger';
+import { createValidationPipe } from './http/request/validation.pipe';
 import { AccessLog } from './logging/access-log';
 import { echoRequestId, requestIdOf } from './logging/request-id';
 import { ServiceLogger } from './logging/service-logger';
@@ -48,7 +48,7 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
     // A path Fastify cannot decode (bad percent-encoding) answers in the one error shape, with its request id.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
       echoRequestId(request, reply, () => undefined);
-      void reply.status(400).send(errorBody(400, 'BAD_REQUEST', 'the path is not a valid URL (bad percent-encoding)'));
+      void reply.status(400).send(errorBodyOf('BAD_REQUEST', 'the path is not a valid URL (bad percent-encoding)'));
     },
     genReqId: requestIdOf,
   });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AppConfig, checkDataDir, loadConfig, loadEnvFile } from '@app/infrastructure/preflight';
+import { AppConfig, checkDataDir, readConfig } from '@app/infrastructure/preflight';
 import { secretMasker } from './logging/secret-masking';
 import { startFailureLine } from './start-failure';
 import { serveWithWorkers } from './workers';
@@ -11,14 +11,14 @@ function fail(error: unknown, config: Partial<AppConfig>): never {
 }
 
 /**
- * Start-up checks the configuration and DATA_DIR first, and loads Nest and the database driver only
- * when they pass: a bad variable or a data directory another process holds is refused in milliseconds.
+ * Start-up checks the configuration and DATA_DIR first, and loads Nest's application and the database
+ * driver only when they pass: a bad variable or a data directory another process holds is refused in
+ * milliseconds.
  */
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
-    loadEnvFile();
-    config = loadConfig();
+    config = await readConfig();
     checkDataDir(config);
   } catch (error) {
     return fail(error, {});

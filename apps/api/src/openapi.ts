@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { buildOpenApiDocumentOffline, serializeOpenApi } from './http/openapi-offline';
+import { buildOpenApiDocumentOffline, serializeOpenApi } from './openapi-offline';
 
 /** `npm run openapi`: writes the OpenAPI document (default docs/openapi.json) without a database. */
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, Database } from '@app/infrastructure';
+import { AppConfig, ServiceDataSource } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 
@@ -46,7 +46,7 @@ export async function serve(config: AppConfig, fail: (error: unknown) => never):
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host }).catch(fail);
   app.flushLogs();
-  app.get(Database).announce(localUrl(app, config.host));
+  app.get(ServiceDataSource).announce(localUrl(app, config.host));
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }

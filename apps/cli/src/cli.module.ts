@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ExpireMemberships, RegisterUsers } from '@app/application';
-import { AppConfig, PersistenceModule } from '@app/infrastructure';
+import { ExpireMemberships, NO_COUNTERS, OutcomeCounters, RegisterUsers } from '@app/application';
+import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 
 /** What the command-line tool needs: the database and the use cases it drives. */
 @Module({})
@@ -9,8 +9,9 @@ export class CliModule {
   static forRoot(config: AppConfig, owner: string): DynamicModule {
     return {
       module: CliModule,
-      imports: [PersistenceModule.forRoot(config, owner)],
-      providers: [RegisterUsers, ExpireMemberships],
+      imports: [InfrastructureModule.forRoot(config, owner)],
+      // The CLI has no metrics endpoint: it counts nothing.
+      providers: [RegisterUsers, ExpireMemberships, { provide: OutcomeCounters, useValue: NO_COUNTERS }],
     };
   }
 }

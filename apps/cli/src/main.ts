@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpireMemberships, RegisterUsers } from '@app/application';
-import { AppConfig, ConfigError, DataDirInUseError, DataDirLock, loadConfig, loadEnvFile } from '@app/infrastructure';
+import { AppConfig, ConfigError, DataDirInUseError, DataDirLock, readConfig } from '@app/infrastructure';
 import { CliModule } from './cli.module';
 import { ImportProgressBar, countLines } from './import/import-progress';
 import { importUsers, RegisterBatch } from './import/import-users';
@@ -90,8 +90,8 @@ async function importCommand(args: string[], config: AppConfig): Promise<number>
 async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (!['migrate', 'import-users', 'expire'].includes(command ?? '')) throw new UsageError(`unknown command: ${command ?? '(none)'}`);
-  loadEnvFile(); // the same .env as the service's, so both open the same database
-  const config = loadConfig({ ...process.env, MIGRATIONS_RUN: command === 'migrate' ? 'true' : process.env.MIGRATIONS_RUN });
+  // The same .env as the service's, so both open the same database.
+  const config = await readConfig(command === 'migrate' ? { MIGRATIONS_RUN: 'true' } : {});
   // Everything the CLI does is bulk work: its statements get the bulk deadline.
   config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
   if (command === 'import-users') return importCommand(rest, config);

@@ -13,3 +13,4 @@ export * from './memberships/expire-memberships';
 export * from './reports/build-history-report';
 export * from './reports/open-report-file';
 export * from './reports/report-builds';
+export * from './use-cases';

@@ -47,7 +47,3 @@ export function planChangeSet(input: ChangeSetInput, now: Date): ChangeSetPlan {
   if (conflicting.length > 0) throw new ConflictingChangesError(conflicting);
   return { add: [...planned.values()], remove };
 }
-
-export function slugsOf(plan: ChangeSetPlan): string[] {
-  return [...plan.add.map((item) => item.slug), ...plan.remove];
-}

@@ -9,7 +9,7 @@ describe('expiry at most 100 years ahead, whichever form gives it', () => {
   });
 
   it('accepts expires_at exactly 100 years ahead', () => {
-    expect(resolveExpiry({ expires_at: '2130-01-31T10:00:00Z' }, now, 'add')).toEqual(new Date('2130-01-31T10:00:00.000Z'));
+    expect(resolveExpiry({ expiresAt: '2130-01-31T10:00:00Z' }, now, 'add')).toEqual(new Date('2130-01-31T10:00:00.000Z'));
   });
 
   it.each(['P100YT1S', 'P1200M1D', 'P37199D', 'P5300W', 'PT900000H', 'PT3240000000S'])('rejects ttl %s', (ttl) => {
@@ -18,6 +18,6 @@ describe('expiry at most 100 years ahead, whichever form gives it', () => {
   });
 
   it.each(['2130-01-31T10:00:00.001Z', '2200-01-01T00:00:00Z', '9999-12-31T23:59:59Z'])('rejects expires_at %s', (expiresAt) => {
-    expect(() => resolveExpiry({ expires_at: expiresAt }, now, 'add')).toThrow(/more than 100 years ahead/);
+    expect(() => resolveExpiry({ expiresAt: expiresAt }, now, 'add')).toThrow(/more than 100 years ahead/);
   });
 });

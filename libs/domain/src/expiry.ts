@@ -3,16 +3,16 @@ import { InvalidInputError } from './errors/errors';
 import { parseRfc3339 } from './timestamp';
 
 export interface ExpirySpec {
-  expires_at?: string;
+  expiresAt?: string;
   ttl?: string;
 }
 
 /**
- * Turns `expires_at` or `ttl` into an absolute expiry. `undefined` means the spec says nothing
+ * Turns `expiresAt` (the API's expires_at) or `ttl` into an absolute expiry. `undefined` means the spec says nothing
  * (so an outer default may apply); `null` is never returned here.
  */
 export function resolveExpiry(spec: ExpirySpec, now: Date, where: string): Date | undefined {
-  if (spec.expires_at !== undefined && spec.ttl !== undefined) {
+  if (spec.expiresAt !== undefined && spec.ttl !== undefined) {
     throw new InvalidInputError(`${where}: give either expires_at or ttl, not both`);
   }
   const latest = addDuration(now, { months: MAX_EXPIRY_YEARS * 12, days: 0, milliseconds: 0 });
@@ -21,21 +21,21 @@ export function resolveExpiry(spec: ExpirySpec, now: Date, where: string): Date 
     if (expiresAt.getTime() > latest.getTime()) throw tooLong(spec.ttl);
     return expiresAt;
   }
-  if (spec.expires_at === undefined) return undefined;
-  const expiresAt = parseRfc3339(spec.expires_at);
+  if (spec.expiresAt === undefined) return undefined;
+  const expiresAt = parseRfc3339(spec.expiresAt);
   if (!expiresAt) {
-    throw new InvalidInputError(`${where}: expires_at "${spec.expires_at}" is not an RFC 3339 time`, {
-      expires_at: spec.expires_at,
+    throw new InvalidInputError(`${where}: expires_at "${spec.expiresAt}" is not an RFC 3339 time`, {
+      expires_at: spec.expiresAt,
     });
   }
   if (expiresAt.getTime() <= now.getTime()) {
-    throw new InvalidInputError(`${where}: expires_at ${spec.expires_at} is not in the future`, {
-      expires_at: spec.expires_at,
+    throw new InvalidInputError(`${where}: expires_at ${spec.expiresAt} is not in the future`, {
+      expires_at: spec.expiresAt,
     });
   }
   if (expiresAt.getTime() > latest.getTime()) {
-    throw new InvalidInputError(`${where}: expires_at ${spec.expires_at} is more than ${MAX_EXPIRY_YEARS} years ahead`, {
-      expires_at: spec.expires_at,
+    throw new InvalidInputError(`${where}: expires_at ${spec.expiresAt} is more than ${MAX_EXPIRY_YEARS} years ahead`, {
+      expires_at: spec.expiresAt,
     });
   }
   return expiresAt;

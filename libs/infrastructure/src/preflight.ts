@@ -7,8 +7,8 @@ import { AppConfig } from './config/app-config';
 import { DataDirLock } from './database/data-dir-lock';
 import { prepareDataDir } from './database/data-dir';
 
-export { AppConfig, ConfigError, loadConfig } from './config/app-config';
-export { loadEnvFile } from './config/env-file';
+export { AppConfig, ConfigError } from './config/app-config';
+export { readConfig } from './config/read-config';
 export { databaseStartFailure } from './database/database-start-failure';
 
 /** Throws the one-line error when DATA_DIR is needed (embedded database, local reports) and unusable or held. */

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Clock, MembershipRepository } from '@app/application';
-import { ApiErrorResponses } from '../http/api-errors.decorator';
-import { errorBody } from '../http/error-mapping';
+import { ApiErrorResponses } from '../http/errors/api-errors.decorator';
+import { errorBodyOf } from '../http/errors/error-mapping';
 
 const PING_TIMEOUT_MS = 2000;
 /** Readiness reads this user's segments: the hot path's own prepared statement, not just `SELECT 1`. */
@@ -44,7 +44,7 @@ export class HealthController {
       return { status: 'ok' };
     } catch {
       throw new ServiceUnavailableException(
-        errorBody(503, 'DATABASE_UNAVAILABLE', 'the database does not answer'),
+        errorBodyOf('DATABASE_UNAVAILABLE', 'the database does not answer'),
       );
     } finally {
       clearTimeout(timer);

@@ -10,6 +10,7 @@ export abstract class LogDestination {
 export function defaultLogDestination(config: AppConfig): LogDestination {
   if (config.logPretty) {
     // Loaded only here, so production installs without dev dependencies never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a dev dependency, loaded on demand
     const pretty = require('pino-pretty') as (options: object) => LogDestination;
     return pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   }

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+/** The request id's header, as the API documents it. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+/** Node's key for it: incoming header names are lower case. */
+const HEADER_KEY = REQUEST_ID_HEADER.toLowerCase();
 
 /** What a client may choose as its request id: short, and safe to put in a log line or a header. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Fastify's `genReqId`: the client's `X-Request-Id` when sane, else a new UUID. */
 export function requestIdOf(request: IncomingMessage): string {
-  const sent = request.headers[REQUEST_ID_HEADER];
+  const sent = request.headers[HEADER_KEY];
   return typeof sent === 'string' && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
@@ -18,6 +21,6 @@ export function echoRequestId(
   reply: { header(name: string, value: string): unknown },
   done: () => void,
 ): void {
-  void reply.header(REQUEST_ID_HEADER, request.id);
+  void reply.header(HEADER_KEY, request.id);
   done();
 }

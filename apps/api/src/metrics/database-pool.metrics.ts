@@ -1,29 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Pool } from 'pg';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { lookupsWaiting } from '@app/infrastructure';
+import { DATABASE_POOL, lookupsWaiting } from '@app/infrastructure';
 import { Metrics } from './metrics';
-
-/** The counters of a `pg` Pool. */
-interface PoolCounts {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
 
 /** Connection pool gauges, read from the pg Pool under TypeORM at each scrape. */
 @Injectable()
 export class DatabasePoolMetrics {
-  constructor(metrics: Metrics, dataSource: DataSource) {
-    // TypeORM keeps its pg Pool as the driver's `master`; it has no public accessor.
-    const pool = () => (dataSource.driver as unknown as { master?: PoolCounts }).master;
+  constructor(metrics: Metrics, @Inject(DATABASE_POOL) pool: Pool) {
     new Gauge({
       name: 'segments_db_pool_connections_in_use',
       help: 'Database connections checked out of the pool',
       registers: [metrics.registry],
       collect() {
-        const counts = pool();
-        this.set(counts ? counts.totalCount - counts.idleCount : 0);
+        this.set(pool.totalCount - pool.idleCount);
       },
     });
     new Gauge({
@@ -31,7 +21,7 @@ export class DatabasePoolMetrics {
       help: 'Queries waiting for a free database connection',
       registers: [metrics.registry],
       collect() {
-        this.set(pool()?.waitingCount ?? 0);
+        this.set(pool.waitingCount);
       },
     });
     new Gauge({

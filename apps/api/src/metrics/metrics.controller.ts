@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { ApiErrorResponses } from '../http/api-errors.decorator';
+import { ApiErrorResponses } from '../http/errors/api-errors.decorator';
 import { Metrics } from './metrics';
 
 @ApiTags('operations')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { RateLimit } from '../http/rate-limit';
+import { RateLimit } from '../http/security/rate-limit';
 import { Metrics } from './metrics';
 
 /** How many callers the rate limiter tracks this minute (bounded, whatever clients send). */

@@ -1,9 +1,7 @@
 import { Controller, Get, Header, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BuildHistoryReport, OpenReportFile } from '@app/application';
-import { ReportStorageError } from '@app/domain';
-import { ApiErrors } from '../http/api-errors.decorator';
-import { Metrics } from '../metrics/metrics';
+import { ApiErrors } from '../http/errors/api-errors.decorator';
 import { HistoryReportQuery } from './dto/history-report-query.dto';
 import { HistoryReportResponse } from './dto/history-report.response';
 
@@ -13,7 +11,6 @@ export class ReportsController {
   constructor(
     private readonly buildHistoryReport: BuildHistoryReport,
     private readonly openReportFile: OpenReportFile,
-    private readonly metrics: Metrics,
   ) {}
 
   @Get('history')
@@ -28,10 +25,11 @@ export class ReportsController {
   @ApiOkResponse({ type: HistoryReportResponse, description: 'The report is written; url is where to download it' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_PERIOD', 'REPORT_STORAGE_FAILED', 'REPORTS_BUSY')
   async history(@Query() query: HistoryReportQuery): Promise<HistoryReportResponse> {
-    const report = await this.countingStorageFailures(() =>
-      this.buildHistoryReport.execute({ period: query.period, userId: query.user_id ?? null, language: query.lang }),
-    );
-    this.metrics.reportsGenerated.inc();
+    const report = await this.buildHistoryReport.execute({
+      period: query.period,
+      userId: query.user_id ?? null,
+      language: query.lang,
+    });
     return HistoryReportResponse.from(report);
   }
 
@@ -53,20 +51,11 @@ export class ReportsController {
   // A new run replaces the file under the same name: caches must ask again.
   @Header('Cache-Control', 'no-cache')
   async file(@Param('name') name: string): Promise<StreamableFile> {
-    const file = await this.countingStorageFailures(() => this.openReportFile.execute(name));
+    const file = await this.openReportFile.execute(name);
     return new StreamableFile(file.content, {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="${name}"`,
       length: file.size,
     });
-  }
-
-  private async countingStorageFailures<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof ReportStorageError) this.metrics.reportStorageFailures.inc();
-      throw error;
-    }
   }
 }

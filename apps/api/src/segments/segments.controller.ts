@@ -8,13 +8,11 @@ import {
   ListSegments,
   UpdateSegment,
 } from '@app/application';
-import { InvalidInputError } from '@app/domain';
-import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
-import { BulkWork } from '../http/bulk-work';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import { PageQuery } from '../http/pagination.dto';
-import { ParseSlugPipe, SLUG_SCHEMA } from '../http/path-params';
-import { Metrics } from '../metrics/metrics';
+import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { BulkWork } from '../http/request/bulk-work';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { PageQuery } from '../common/pagination.dto';
+import { ParseSlugPipe, SLUG_SCHEMA } from '../common/path-params';
 import { CreateSegmentDto } from './dto/create-segment.dto';
 import {
   MemberPageResponse,
@@ -38,7 +36,6 @@ export class SegmentsController {
     private readonly updateSegment: UpdateSegment,
     private readonly deleteSegment: DeleteSegment,
     private readonly listMembers: ListSegmentMembers,
-    private readonly metrics: Metrics,
   ) {}
 
   @Post()
@@ -53,8 +50,6 @@ export class SegmentsController {
       description: dto.description ?? null,
       autoPercent: dto.auto_percent ?? null,
     });
-    // A new segment's members are all auto members.
-    this.metrics.usersAutoAssigned.inc({ trigger: 'segment_created' }, segment.members);
     return SegmentResponse.from(segment);
   }
 
@@ -89,19 +84,10 @@ export class SegmentsController {
   @ApiOkResponse({ type: SegmentResponse, description: 'The segment after the change' })
   @ApiErrors('VALIDATION_FAILED', 'SEGMENT_NOT_FOUND', ...BODY_ERRORS)
   async update(@Param('slug', ParseSlugPipe) slug: string, @Body() dto: UpdateSegmentDto): Promise<SegmentResponse> {
-    if (dto.description === undefined && dto.auto_percent === undefined) {
-      throw new InvalidInputError('nothing to change: give description and/or auto_percent');
-    }
-    // Auto logic only adds when the percent is set: the growth in members is what it added (manual
-    // changes running at the same moment can blur it, which a metric tolerates).
-    const before = typeof dto.auto_percent === 'number' ? await this.getSegment.execute(slug) : undefined;
     const segment = await this.updateSegment.execute(slug, {
       description: dto.description,
       autoPercent: dto.auto_percent,
     });
-    if (before) {
-      this.metrics.usersAutoAssigned.inc({ trigger: 'segment_updated' }, Math.max(0, segment.members - before.members));
-    }
     return SegmentResponse.from(segment);
   }
 

@@ -1,17 +1,27 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
-import { parseRfc3339 } from '@app/domain';
-import { ApiErrors, BODY_ERRORS } from '../http/api-errors.decorator';
-import { BulkWork } from '../http/bulk-work';
-import { decodeCursor, encodeCursor } from '../http/cursor';
-import { ParseUserIdPipe, USER_ID_SCHEMA } from '../http/path-params';
-import { Metrics } from '../metrics/metrics';
+import { ChangeSetInput } from '@app/domain';
+import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { BulkWork } from '../http/request/bulk-work';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { ParseUserIdPipe, USER_ID_SCHEMA } from '../common/path-params';
 import { ChangeSetDto } from './dto/change-set.dto';
 import { HistoryQuery } from './dto/history-query.dto';
 import { RegisterUsersDto } from './dto/register-users.dto';
 import { CHANGE_SET_EXAMPLES, REGISTER_USERS_EXAMPLES } from './dto/user.examples';
 import { HistoryEntryResponse, HistoryResponse, RegistrationResponse, UserSegmentsResponse } from './dto/user.responses';
+
+function changeSetInput(dto: ChangeSetDto): ChangeSetInput {
+  return {
+    add: dto.add?.map((item) =>
+      typeof item === 'string' ? item : { slug: item.slug, expiresAt: item.expires_at, ttl: item.ttl },
+    ),
+    remove: dto.remove,
+    expiresAt: dto.expires_at,
+    ttl: dto.ttl,
+  };
+}
 
 const USER_ID_PARAM = { name: 'user_id', description: 'Integer from 1 to 9007199254740991', schema: USER_ID_SCHEMA };
 
@@ -23,7 +33,6 @@ export class UsersController {
     private readonly getSegments: GetUserSegments,
     private readonly getHistory: GetUserHistory,
     private readonly registerUsers: RegisterUsers,
-    private readonly metrics: Metrics,
   ) {}
 
   @Post()
@@ -37,9 +46,7 @@ export class UsersController {
   @ApiOkResponse({ type: RegistrationResponse, description: 'How many users were new and the auto memberships they got' })
   @ApiErrors('VALIDATION_FAILED', ...BODY_ERRORS)
   async register(@Body() dto: RegisterUsersDto): Promise<RegistrationResponse> {
-    const registration = await this.registerUsers.execute(dto.user_ids);
-    this.metrics.usersAutoAssigned.inc({ trigger: 'registration' }, registration.autoAssigned);
-    return RegistrationResponse.from(registration);
+    return RegistrationResponse.from(await this.registerUsers.execute(dto.user_ids));
   }
 
   @Patch(':user_id/segments')
@@ -52,7 +59,7 @@ export class UsersController {
     @Param('user_id', ParseUserIdPipe) userId: number,
     @Body() dto: ChangeSetDto,
   ): Promise<UserSegmentsResponse> {
-    return UserSegmentsResponse.from(userId, await this.applyChanges.execute(userId, dto));
+    return UserSegmentsResponse.from(userId, await this.applyChanges.execute(userId, changeSetInput(dto)));
   }
 
   @Get(':user_id/segments')
@@ -78,8 +85,8 @@ export class UsersController {
   ): Promise<HistoryResponse> {
     const page = await this.getHistory.execute({
       userId,
-      from: query.from === undefined ? undefined : parseRfc3339(query.from),
-      to: query.to === undefined ? undefined : parseRfc3339(query.to),
+      from: query.from,
+      to: query.to,
       after: decodeCursor<number>('history', query.cursor, 'number'),
       limit: query.limit,
     });

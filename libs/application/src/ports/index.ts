@@ -6,3 +6,4 @@ export * from './history-repository';
 export * from './user-registry';
 export * from './report-storage';
 export * from './history-report-source';
+export * from './outcome-counters';

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { InvalidPeriodError } from '@app/domain';
-import { Clock } from '../ports/clock';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '../ports/history-report-source';
+import { NO_COUNTERS } from '../ports/outcome-counters';
 import { ReportFile, ReportStorage, StoredReport } from '../ports/report-storage';
 import { BuildHistoryReport } from './build-history-report';
 import { ReportBuilds } from './report-builds';
@@ -30,17 +31,12 @@ class MemoryStorage extends ReportStorage {
   }
 }
 
-class FixedClock extends Clock {
-  now() {
-    return new Date('2023-09-15T12:00:00Z');
-  }
-}
 
 describe('BuildHistoryReport', () => {
   const setUp = (lines: string[] = []) => {
     const source = new LinesSource(lines);
     const storage = new MemoryStorage();
-    return { source, storage, build: new BuildHistoryReport(source, storage, new FixedClock(), new ReportBuilds(2, 4)) };
+    return { source, storage, build: new BuildHistoryReport(source, storage, new FakeClock(new Date('2023-09-15T12:00:00Z')), new ReportBuilds(2, 4), NO_COUNTERS) };
   };
 
   it('asks for the month in UTC with the language’s labels and stores the stream under the report name', async () => {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { historyReportName, OPERATION_LABELS, parsePeriod, ReportLanguage } from '@app/domain';
+import { countingStorageFailures } from './counting-storage-failures';
 import { Clock } from '../ports/clock';
 import { HistoryReportSource } from '../ports/history-report-source';
+import { OutcomeCounters } from '../ports/outcome-counters';
 import { ReportStorage } from '../ports/report-storage';
 import { ReportBuilds } from './report-builds';
 
@@ -30,17 +32,21 @@ export class BuildHistoryReport {
     private readonly storage: ReportStorage,
     private readonly clock: Clock,
     private readonly builds: ReportBuilds,
+    private readonly counters: OutcomeCounters,
   ) {}
 
   async execute(request: HistoryReportRequest): Promise<HistoryReport> {
     const period = parsePeriod(request.period, this.clock.now());
     const name = historyReportName(period, request.userId, request.language);
-    const { rows, result } = await this.builds.run(name, () =>
-      this.source.streamCsv(
-        { from: period.start, to: period.end, userId: request.userId, labels: OPERATION_LABELS[request.language] },
-        (csv) => this.storage.save(name, csv),
+    const { rows, result } = await countingStorageFailures(this.counters, () =>
+      this.builds.run(name, () =>
+        this.source.streamCsv(
+          { from: period.start, to: period.end, userId: request.userId, labels: OPERATION_LABELS[request.language] },
+          (csv) => this.storage.save(name, csv),
+        ),
       ),
     );
+    this.counters.reportBuilt();
     return { period: period.text, userId: request.userId, rows, url: result.url };
   }
 }

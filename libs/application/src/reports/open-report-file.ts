@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { isHistoryReportName, ReportNotFoundError } from '@app/domain';
+import { OutcomeCounters } from '../ports/outcome-counters';
 import { ReportFile, ReportStorage } from '../ports/report-storage';
+import { countingStorageFailures } from './counting-storage-failures';
 
 /** A stored report by name; names that no report can have are unknown, never looked up. */
 @Injectable()
 export class OpenReportFile {
-  constructor(private readonly storage: ReportStorage) {}
+  constructor(
+    private readonly storage: ReportStorage,
+    private readonly counters: OutcomeCounters,
+  ) {}
 
   async execute(name: string): Promise<ReportFile> {
-    const file = isHistoryReportName(name) ? await this.storage.open(name) : undefined;
+    const file = isHistoryReportName(name) ? await countingStorageFailures(this.counters, () => this.storage.open(name)) : undefined;
     if (!file) throw new ReportNotFoundError(name);
     return file;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Segment, SegmentNotFoundError } from '@app/domain';
+import { InvalidInputError, Segment, SegmentNotFoundError } from '@app/domain';
 import { Clock } from '../ports/clock';
+import { OutcomeCounters } from '../ports/outcome-counters';
 import { SegmentChanges, SegmentRepository } from '../ports/segment-repository';
 
 @Injectable()
@@ -8,11 +9,16 @@ export class UpdateSegment {
   constructor(
     private readonly segments: SegmentRepository,
     private readonly clock: Clock,
+    private readonly counters: OutcomeCounters,
   ) {}
 
   async execute(slug: string, changes: SegmentChanges): Promise<Segment> {
-    const segment = await this.segments.update(slug, changes, this.clock.now());
-    if (!segment) throw new SegmentNotFoundError([slug]);
-    return segment;
+    if (changes.description === undefined && changes.autoPercent === undefined) {
+      throw new InvalidInputError('nothing to change: give description and/or auto_percent');
+    }
+    const written = await this.segments.update(slug, changes, this.clock.now());
+    if (!written) throw new SegmentNotFoundError([slug]);
+    this.counters.autoAssigned('segment_updated', written.autoAssigned);
+    return written.segment;
   }
 }

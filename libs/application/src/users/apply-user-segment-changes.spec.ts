@@ -1,16 +1,7 @@
 import { ChangeSetPlan, ConflictingChangesError, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
-import { Clock } from '../ports/clock';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { MembershipRepository } from '../ports/membership-repository';
 import { ApplyUserSegmentChanges } from './apply-user-segment-changes';
-
-class FixedClock extends Clock {
-  constructor(private readonly time: Date) {
-    super();
-  }
-  now(): Date {
-    return this.time;
-  }
-}
 
 /** Records what the use case asks of the repository; answers with what the test gives it. */
 class RecordingMemberships extends MembershipRepository {
@@ -39,7 +30,7 @@ describe('ApplyUserSegmentChanges', () => {
   const held: Membership[] = [{ slug: 'A', source: 'auto', addedAt: new Date('2029-12-01T00:00:00.000Z'), expiresAt: null }];
   const setup = (answer = () => Promise.resolve(held)) => {
     const memberships = new RecordingMemberships(answer);
-    return { memberships, useCase: new ApplyUserSegmentChanges(memberships, new FixedClock(now)) };
+    return { memberships, useCase: new ApplyUserSegmentChanges(memberships, new FakeClock(now)) };
   };
 
   it('asks for one plan with every expiry fixed at the clock’s time (P1M from Jan 31 is Feb 28), and answers what is held', async () => {
@@ -47,7 +38,7 @@ describe('ApplyUserSegmentChanges', () => {
     const result = await useCase.execute(7, {
       add: ['B', { slug: 'A', ttl: 'P1M' }, { slug: 'C' }],
       remove: ['D', 'D'],
-      expires_at: '2030-03-01T00:00:00Z',
+      expiresAt: '2030-03-01T00:00:00Z',
     });
     expect(memberships.calls).toEqual([
       {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../ports/clock';
+import { OutcomeCounters } from '../ports/outcome-counters';
 import { Registration, UserRegistry } from '../ports/user-registry';
 
 @Injectable()
@@ -7,9 +8,12 @@ export class RegisterUsers {
   constructor(
     private readonly registry: UserRegistry,
     private readonly clock: Clock,
+    private readonly counters: OutcomeCounters,
   ) {}
 
-  execute(userIds: number[]): Promise<Registration> {
-    return this.registry.register([...new Set(userIds)], this.clock.now());
+  async execute(userIds: number[]): Promise<Registration> {
+    const registration = await this.registry.register([...new Set(userIds)], this.clock.now());
+    this.counters.autoAssigned('registration', registration.autoAssigned);
+    return registration;
   }
 }

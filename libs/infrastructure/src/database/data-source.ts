@@ -1,36 +1,18 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { migrations } from './migrations';
+/**
+ * The data source for TypeORM's own CLI, configured like the service (environment, then .env):
+ *   npx typeorm migration:run -d dist/libs/infrastructure/src/database/data-source.js
+ * (also migration:show, migration:revert). Embedded mode starts PGlite and locks DATA_DIR while it runs.
+ * Only the CLI imports this file: importing it opens the database.
+ */
+import { readConfig } from '../config/read-config';
+import { dataSourceOptions } from './data-source-options';
+import { ServiceDataSource } from './service-data-source';
 
-export interface DataSourceSettings {
-  url: string;
-  poolSize: number;
-  timeoutMs: number;
-  idleTimeoutMs: number;
-  /** The pg client class the pool connects with; pg's own by default. */
-  client?: typeof Client;
-  /** The connection's statement_timeout: the hot paths' deadline (bulk work raises it per transaction). */
-  statementTimeoutMs: number;
+async function cliDataSource(): Promise<ServiceDataSource> {
+  const config = await readConfig();
+  // Migrations are bulk work: the bulk deadline, not the hot paths' one.
+  config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
+  return ServiceDataSource.create(dataSourceOptions(config), config, 'the TypeORM CLI');
 }
 
-export function createDataSource(settings: DataSourceSettings): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url: settings.url,
-    synchronize: false,
-    migrationsRun: false,
-    migrations,
-    migrationsTransactionMode: 'each',
-    entities: [],
-    logging: false,
-    extra: {
-      max: settings.poolSize,
-      connectionTimeoutMillis: settings.timeoutMs,
-      statement_timeout: settings.statementTimeoutMs,
-      idleTimeoutMillis: settings.idleTimeoutMs,
-      keepAlive: true,
-      application_name: 'segmentation-service',
-      ...(settings.client ? { Client: settings.client } : {}),
-    },
-  });
-}
+export const dataSource = cliDataSource();

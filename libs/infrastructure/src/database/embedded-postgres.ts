@@ -81,19 +81,16 @@ async function stopWorker(worker: Worker): Promise<void> {
 
 /**
  * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1, from a
- * worker thread (embedded-postgres.worker.ts). `dataDir` undefined keeps the database in memory (tests);
- * a directory is locked first, as `owner` (DataDirInUseError when another live process holds it).
+ * worker thread (embedded-postgres.worker.ts). The directory is locked first, as `owner`
+ * (DataDirInUseError when another live process holds it).
  */
-export async function startEmbeddedPostgres(dataDir: string | undefined, owner: string): Promise<EmbeddedPostgres> {
-  const lock = dataDir ? DataDirLock.acquire(dataDir, owner) : undefined;
+export async function startEmbeddedPostgres(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
+  const lock = DataDirLock.acquire(dataDir, owner);
   try {
-    let path: string | undefined;
-    if (dataDir) {
-      path = join(dataDir, 'pglite');
-      mkdirSync(path, { recursive: true });
-      if (!seedFromTemplate(path)) {
-        process.stderr.write('no embedded database template (npm run build makes it): creating the data directory, at more memory\n');
-      }
+    const path = join(dataDir, 'pglite');
+    mkdirSync(path, { recursive: true });
+    if (!seedFromTemplate(path)) {
+      process.stderr.write('no embedded database template (npm run build makes it): creating the data directory, at more memory\n');
     }
     compileWebAssemblyOnce();
     const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];
@@ -108,15 +105,15 @@ export async function startEmbeddedPostgres(dataDir: string | undefined, owner: 
     worker.on('error', (error) => process.stderr.write(`the embedded database failed: ${error.message}\n`));
     return {
       url,
-      announce: (apiUrl) => lock?.announce(apiUrl),
+      announce: (apiUrl) => lock.announce(apiUrl),
       async stop() {
         stopping = true;
         await stopWorker(worker);
-        lock?.release();
+        lock.release();
       },
     };
   } catch (error) {
-    lock?.release();
+    lock.release();
     throw error;
   }
 }

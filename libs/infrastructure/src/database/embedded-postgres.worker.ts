@@ -2,9 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-/** What the service asks of the worker. `path` undefined keeps the database in memory. */
+/** What the service asks of the worker. */
 export interface EmbeddedWorkerOptions {
-  path: string | undefined;
+  path: string;
   startParams: string[];
   maxConnections: number;
 }
@@ -18,7 +18,7 @@ export type EmbeddedWorkerMessage = { url: string } | { error: { message: string
  * else, /health/live included. Here it only occupies this thread; the service talks to it over loopback.
  */
 async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWorkerOptions): Promise<void> {
-  const db = await PGlite.create({ ...(options.path ? { dataDir: options.path } : {}), startParams: options.startParams });
+  const db = await PGlite.create({ dataDir: options.path, startParams: options.startParams });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
   await server.start();
   port.on('message', (message: unknown) => {

@@ -1,5 +1,6 @@
 import { Clock } from '@app/application';
 import { SqlRunner } from './sql-executor';
+import { LEDGER_TIME } from './sql/ledger.sql';
 
 /**
  * The time to stamp this transaction's history entries with. Call it once the transaction holds the
@@ -7,6 +8,6 @@ import { SqlRunner } from './sql-executor';
  * before them. The database's clock (one clock for every instance), shifted by the service clock's offset.
  */
 export async function ledgerTime(tx: SqlRunner, clock: Clock): Promise<Date> {
-  const [{ at }] = await tx.rows<{ at: Date }>(`SELECT ledger_time($1) AS at`, [clock.offsetMs()]);
+  const [{ at }] = await tx.rows<{ at: Date }>(LEDGER_TIME, [clock.offsetMs()]);
   return at;
 }

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient, QueryConfig } from 'pg';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { DATABASE_POOL } from '../database/database-pool.provider';
 import { DatabaseBusyError } from '../database/database-errors';
 import { DatabaseHangWatch } from '../database/hang-watch';
 import { currentWorkKind, WorkKind } from '../database/work-kind';
@@ -51,7 +51,7 @@ const RETRYABLE_CODES = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
 
 /**
- * Hand-written SQL over the pg pool that TypeORM opened. The hot paths skip TypeORM's query
+ * Hand-written SQL over the pg pool that TypeORM opened (DATABASE_POOL). The hot paths skip TypeORM's query
  * runner: one pool checkout per statement or transaction, nothing else.
  *
  * Every statement has a deadline for its kind of work (work-kind.ts): connections start with the hot
@@ -60,16 +60,14 @@ const MAX_ATTEMPTS = 4;
  */
 @Injectable()
 export class SqlExecutor implements SqlRunner {
-  private readonly pool: Pool;
   private readonly deadlines: Record<WorkKind, number>;
   private readonly maxWaiting: number;
 
   constructor(
-    dataSource: DataSource,
+    @Inject(DATABASE_POOL) private readonly pool: Pool,
     config: AppConfig,
     private readonly hangWatch: DatabaseHangWatch,
   ) {
-    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
     this.deadlines = { hot: config.databaseStatementTimeoutMs, bulk: config.databaseBulkTimeoutMs };
     this.maxWaiting = config.databaseMaxWaiting;
   }

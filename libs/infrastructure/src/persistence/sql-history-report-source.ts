@@ -1,72 +1,57 @@
 import { Readable } from 'node:stream';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { escapeLiteral, Pool } from 'pg';
+import { OnApplicationShutdown } from '@nestjs/common';
+import { Pool } from 'pg';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '@app/application';
 import { AppConfig } from '../config/app-config';
-import { Database } from '../database/database';
 import { DatabaseHangWatch } from '../database/hang-watch';
 import { pgCopyOut } from './pg-copy-out';
 import { pgCursorOut } from './pg-cursor-out';
+import { historyReportSelect } from './sql/history-report.sql';
 
 /**
- * One CSV line per entry, built by PostgreSQL. COPY cannot take bind parameters, so values are inlined:
- * dates as ISO text, the user id as a checked integer, labels escaped. No part can hold a tab, a backslash
- * or a line break (slugs cannot), so COPY's text format writes the line unchanged.
+ * On PostgreSQL: reports read with COPY over a pool of their own (REPORT_CONCURRENCY connections, the
+ * bulk statement_timeout), so a long report never holds a connection reads and change sets wait for.
  */
-export function historyReportSelect(filter: HistoryReportFilter): string {
-  if (filter.userId !== null && !Number.isSafeInteger(filter.userId)) throw new Error(`bad user id ${filter.userId}`);
-  return `SELECT concat_ws(';', user_id, segment,
-      CASE operation WHEN 'added' THEN ${escapeLiteral(filter.labels.added)} ELSE ${escapeLiteral(filter.labels.removed)} END,
-      to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))
-    FROM membership_history
-    WHERE at >= ${escapeLiteral(filter.from.toISOString())}::timestamptz
-      AND at < ${escapeLiteral(filter.to.toISOString())}::timestamptz
-      ${filter.userId === null ? '' : `AND user_id = ${filter.userId}`}
-    ORDER BY at, user_id, segment, id`;
-}
-
-/**
- * On PostgreSQL, reports read over a pool of their own (REPORT_CONCURRENCY connections, the bulk
- * statement_timeout), so a long report never holds a connection reads and change sets wait for.
- * Embedded PGlite has one connection only: reports share it.
- */
-@Injectable()
-export class SqlHistoryReportSource implements HistoryReportSource, OnApplicationShutdown {
+export class CopyHistoryReportSource implements HistoryReportSource, OnApplicationShutdown {
   private readonly pool: Pool;
-  private readonly ownPool: Pool | undefined;
-  private readonly statementTimeoutMs: number;
 
   constructor(
-    private readonly database: Database,
     config: AppConfig,
     private readonly hangWatch: DatabaseHangWatch,
   ) {
-    this.statementTimeoutMs = config.databaseBulkTimeoutMs;
-    const shared = (database.dataSource.driver as unknown as { master: Pool }).master;
-    this.ownPool = database.embedded
-      ? undefined
-      : new Pool({
-          connectionString: config.databaseUrl,
-          max: config.reportConcurrency,
-          connectionTimeoutMillis: config.databaseTimeoutMs,
-          statement_timeout: config.databaseBulkTimeoutMs,
-          idleTimeoutMillis: 30_000,
-          keepAlive: true,
-          application_name: 'segmentation-service-reports',
-        });
+    this.pool = new Pool({
+      connectionString: config.databaseUrl,
+      max: config.reportConcurrency,
+      connectionTimeoutMillis: config.databaseTimeoutMs,
+      statement_timeout: config.databaseBulkTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'segmentation-service-reports',
+    });
     // An idle connection the server drops emits 'error' on the pool: unheard, it would end the process.
-    this.ownPool?.on('error', () => undefined);
-    this.pool = this.ownPool ?? shared;
+    this.pool.on('error', () => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.ownPool?.end();
+    await this.pool.end();
   }
 
   streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
-    const select = historyReportSelect(filter);
-    return this.database.embedded
-      ? pgCursorOut(this.pool, select, consume, this.statementTimeoutMs)
-      : pgCopyOut(this.pool, select, consume, this.hangWatch);
+    return pgCopyOut(this.pool, historyReportSelect(filter), consume, this.hangWatch);
+  }
+}
+
+/**
+ * On embedded PGlite: one connection only, which reports share, read through a cursor (PGlite would
+ * hold a whole COPY in memory).
+ */
+export class CursorHistoryReportSource implements HistoryReportSource {
+  constructor(
+    private readonly pool: Pool,
+    private readonly statementTimeoutMs: number,
+  ) {}
+
+  streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
+    return pgCursorOut(this.pool, historyReportSelect(filter), consume, this.statementTimeoutMs);
   }
 }

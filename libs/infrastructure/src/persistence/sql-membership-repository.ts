@@ -2,29 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ChangeSetPlan, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
 import { Clock, MembershipRepository } from '@app/application';
 import { AppConfig } from '../config/app-config';
-import { activeSql, expireMatchingSql } from './membership-sql';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
-import { prepared, SqlExecutor } from './sql-executor';
-
-// The hot paths' statements are prepared: parsed and planned once per connection.
-const ACTIVE_MEMBERSHIPS = prepared(
-  'active_memberships',
-  `SELECT s.slug, m.source, m.added_at, m.expires_at
-  FROM memberships m JOIN segments s ON s.id = m.segment_id
-  WHERE m.user_id = $1 AND ${activeSql('m', '$2')}
-  ORDER BY s.slug`,
-);
-
-/** ACTIVE_MEMBERSHIPS for many lookups at once: user $1[i] at time $2[i], rows tagged with i. */
-const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
-  'active_memberships_of_many',
-  `SELECT q.i::int AS i, s.slug, m.source, m.added_at, m.expires_at
-  FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS q(user_id, now, i)
-  JOIN memberships m ON m.user_id = q.user_id AND ${activeSql('m', 'q.now')}
-  JOIN segments s ON s.id = m.segment_id
-  ORDER BY q.i, s.slug`,
-);
+import { SqlExecutor } from './sql-executor';
+import { APPLY_CHANGE_SET, EXPIRY_PASSED } from './sql/change-set.sql';
+import { ACTIVE_MEMBERSHIPS, ACTIVE_MEMBERSHIPS_OF_MANY, EXPIRE_DUE_BATCH } from './sql/memberships.sql';
 
 /**
  * At most this many lookups share one statement. Small batches keep several statements in flight, so
@@ -32,36 +14,6 @@ const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
  * 256 at 32 connections (docs/performance.md), with the same CPU per read.
  */
 const MAX_LOOKUPS_PER_STATEMENT = 16;
-
-/**
- * One bounded batch of the sweep, due by the ledger's time ($1: the clock offset). Rows another
- * transaction holds are left for the next run, and so are the rows of a segment being re-ranged or
- * deleted (it holds the segment's row): their leaves would sort before its `at`.
- */
-const EXPIRE_DUE_BATCH = expireMatchingSql('m.user_id = due.user_id AND m.segment_id = due.segment_id', '(SELECT now FROM t)', {
-  leading: `t AS MATERIALIZED (SELECT ledger_time($1) AS now), due AS (
-    SELECT m.user_id, m.segment_id FROM memberships m JOIN segments s ON s.id = m.segment_id
-    WHERE m.expires_at <= (SELECT now FROM t)
-    ORDER BY m.expires_at
-    LIMIT $2
-    FOR UPDATE OF m SKIP LOCKED
-    FOR KEY SHARE OF s SKIP LOCKED
-  )`,
-  using: 'due',
-});
-
-/**
- * The whole change set of user $1 in one call, one round trip: add the slugs $2 with expiries $3,
- * remove the slugs $4, the ledger stamped by the database's clock shifted by $5 ms. The database
- * function `apply_change_set` (migration LedgerTime) holds the case table and the locking order.
- */
-const APPLY_CHANGE_SET = prepared(
-  'apply_change_set',
-  `SELECT * FROM apply_change_set($1::bigint, $2::text[], $3::timestamptz[], $4::text[], $5::bigint)`,
-);
-
-/** What apply_change_set raises when an expiry the request asked for passed before the change took effect. */
-const EXPIRY_PASSED = 'SG001';
 
 interface Lookup {
   userId: number;

@@ -1,20 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
-import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository } from '@app/application';
+import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository, SegmentWrite } from '@app/application';
 import { ledgerTime } from './ledger-time';
-import {
-  activeSql,
-  expireMatchingSql,
-  JOIN_BUCKET_RANGE,
-  LEAVE_BUCKETS_FROM,
-  LOCK_AUTO_ASSIGNMENT_EXCLUSIVE,
-} from './membership-sql';
 import { MemberRow, SegmentRow, toMember, toSegment } from './rows';
 import { SqlExecutor, SqlRunner } from './sql-executor';
-
-const SEGMENT_COLUMNS = `
-  s.slug, s.description, s.auto_percent, s.created_at,
-  (SELECT count(*) FROM memberships m WHERE m.segment_id = s.id AND ${activeSql('m', '$1')})::int AS members`;
+import { JOIN_BUCKET_RANGE, LEAVE_BUCKETS_FROM, LOCK_AUTO_ASSIGNMENT_EXCLUSIVE } from './sql/auto-assignment.sql';
+import { EXPIRE_SEGMENT_MEMBERSHIPS } from './sql/memberships.sql';
+import {
+  DELETE_SEGMENT,
+  INSERT_SEGMENT,
+  LOCK_SEGMENT_FOR_NO_KEY_UPDATE,
+  LOCK_SEGMENT_FOR_UPDATE,
+  MEMBERS_AFTER,
+  REMOVE_ALL_MEMBERS,
+  SEGMENT_BY_SLUG,
+  SEGMENT_ID,
+  SEGMENTS_AFTER,
+  SET_AUTO_PERCENT,
+  SET_DESCRIPTION,
+} from './sql/segments.sql';
 
 interface LockedSegment {
   id: string;
@@ -33,20 +37,23 @@ export class SqlSegmentRepository implements SegmentRepository {
     private readonly clock: Clock,
   ) {}
 
-  create(segment: NewSegment, now: Date): Promise<Segment | undefined> {
+  create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
     return this.sql.transaction(async (tx) => {
       if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-      const [created] = await tx.rows<{ id: string }>(
-        `INSERT INTO segments (slug, description, auto_percent, created_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (slug) DO NOTHING RETURNING id`,
-        [segment.slug, segment.description, segment.autoPercent, now],
-      );
+      const [created] = await tx.rows<{ id: string }>(INSERT_SEGMENT, [
+        segment.slug,
+        segment.description,
+        segment.autoPercent,
+        now,
+      ]);
       if (!created) return undefined;
+      let autoAssigned = 0;
       if (segment.autoPercent !== null) {
         const at = await ledgerTime(tx, this.clock);
-        await tx.rows(JOIN_BUCKET_RANGE, [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at]);
+        const range = [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at];
+        [{ count: autoAssigned }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, range);
       }
-      return this.findIn(tx, segment.slug, now);
+      return { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned };
     });
   }
 
@@ -55,46 +62,35 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   async listAfter(afterSlug: string | undefined, limit: number, now: Date): Promise<Page<Segment>> {
-    const rows = await this.sql.rows<SegmentRow>(
-      `SELECT ${SEGMENT_COLUMNS} FROM segments s
-       WHERE $2::text IS NULL OR s.slug > $2::text
-       ORDER BY s.slug LIMIT $3`,
-      [now, afterSlug ?? null, limit + 1],
-    );
+    const rows = await this.sql.rows<SegmentRow>(SEGMENTS_AFTER, [now, afterSlug ?? null, limit + 1]);
     return page(rows.map(toSegment), limit);
   }
 
-  update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined> {
+  update(slug: string, changes: SegmentChanges, now: Date): Promise<SegmentWrite | undefined> {
     return this.sql.transaction(async (tx) => {
       const rebalances = changes.autoPercent !== undefined;
       if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
-      const segment = await this.lock(tx, slug, rebalances ? 'FOR UPDATE' : 'FOR NO KEY UPDATE');
+      const [segment] = await tx.rows<LockedSegment>(
+        rebalances ? LOCK_SEGMENT_FOR_UPDATE : LOCK_SEGMENT_FOR_NO_KEY_UPDATE,
+        [slug],
+      );
       if (!segment) return undefined;
-      if (changes.description !== undefined) {
-        await tx.rows(`UPDATE segments SET description = $2 WHERE id = $1`, [segment.id, changes.description]);
-      }
-      if (rebalances) await this.rebalance(tx, segment, changes.autoPercent ?? null);
-      return this.findIn(tx, slug, now);
+      if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
+      const autoAssigned = rebalances ? await this.rebalance(tx, segment, changes.autoPercent ?? null) : 0;
+      return { segment: (await this.findIn(tx, slug, now))!, autoAssigned };
     });
   }
 
   delete(slug: string): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-      const segment = await this.lock(tx, slug, 'FOR UPDATE');
+      const [segment] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_UPDATE, [slug]);
       if (!segment) return false;
       const at = await ledgerTime(tx, this.clock);
-      await tx.rows(expireMatchingSql('m.segment_id = $1', '$2'), [segment.id, at]);
-      await tx.rows(
-        `WITH gone AS (
-           DELETE FROM memberships WHERE segment_id = $1 RETURNING user_id
-         )
-         INSERT INTO membership_history (user_id, segment, operation, reason, at)
-         SELECT user_id, $2, 'removed', 'segment_deleted', $3 FROM gone ORDER BY user_id`,
-        [segment.id, segment.slug, at],
-      );
-      await tx.rows(`DELETE FROM segments WHERE id = $1`, [segment.id]);
+      await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
+      await tx.rows(REMOVE_ALL_MEMBERS, [segment.id, segment.slug, at]);
+      await tx.rows(DELETE_SEGMENT, [segment.id]);
       return true;
     });
   }
@@ -105,25 +101,20 @@ export class SqlSegmentRepository implements SegmentRepository {
     limit: number,
     now: Date,
   ): Promise<Page<SegmentMember> | undefined> {
-    const [segment] = await this.sql.rows<{ id: string }>(`SELECT id FROM segments WHERE slug = $1`, [slug]);
+    const [segment] = await this.sql.rows<{ id: string }>(SEGMENT_ID, [slug]);
     if (!segment) return undefined;
-    const rows = await this.sql.rows<MemberRow>(
-      `SELECT m.user_id, m.source, m.added_at, m.expires_at FROM memberships m
-       WHERE m.segment_id = $1 AND m.user_id > $2 AND ${activeSql('m', '$3')}
-       ORDER BY m.user_id LIMIT $4`,
-      [segment.id, afterUserId ?? 0, now, limit + 1],
-    );
+    const rows = await this.sql.rows<MemberRow>(MEMBERS_AFTER, [segment.id, afterUserId ?? 0, now, limit + 1]);
     return page(rows.map(toMember), limit);
   }
 
   /**
    * Moves the auto range: raising joins the newly covered buckets, lowering removes auto members above
    * it. A percent set after null recomputes the whole range, as creation does: while it was null, auto
-   * members were left wherever they were.
+   * members were left wherever they were. Answers how many users joined.
    */
-  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null): Promise<void> {
-    await tx.rows(`UPDATE segments SET auto_percent = $2 WHERE id = $1`, [segment.id, percent]);
-    if (percent === null) return;
+  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null): Promise<number> {
+    await tx.rows(SET_AUTO_PERCENT, [segment.id, percent]);
+    if (percent === null) return 0;
     const at = await ledgerTime(tx, this.clock);
     const before = segment.auto_percent === null ? undefined : bucketsCovered(Number(segment.auto_percent));
     const after = bucketsCovered(percent);
@@ -133,28 +124,15 @@ export class SqlSegmentRepository implements SegmentRepository {
     const joinFrom = before ?? 0;
     if (after > joinFrom) {
       // An expired membership still in the table would block the join; end it first, as the cleaner would.
-      await tx.rows(expireMatchingSql('m.segment_id = $1', '$2'), [segment.id, at]);
-      await tx.rows(JOIN_BUCKET_RANGE, [segment.id, segment.slug, joinFrom, after, at]);
+      await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
+      const [{ count }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, [segment.id, segment.slug, joinFrom, after, at]);
+      return count;
     }
-  }
-
-  private async lock(
-    tx: SqlRunner,
-    slug: string,
-    mode: 'FOR UPDATE' | 'FOR NO KEY UPDATE',
-  ): Promise<LockedSegment | undefined> {
-    const [row] = await tx.rows<LockedSegment>(
-      `SELECT id, slug, auto_percent FROM segments WHERE slug = $1 ${mode}`,
-      [slug],
-    );
-    return row;
+    return 0;
   }
 
   private async findIn(runner: SqlRunner, slug: string, now: Date): Promise<Segment | undefined> {
-    const [row] = await runner.rows<SegmentRow>(`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE s.slug = $2`, [
-      now,
-      slug,
-    ]);
+    const [row] = await runner.rows<SegmentRow>(SEGMENT_BY_SLUG, [now, slug]);
     return row && toSegment(row);
   }
 }

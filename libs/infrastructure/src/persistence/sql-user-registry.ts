@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, Registration, UserRegistry } from '@app/application';
 import { ledgerTime } from './ledger-time';
-import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
 import { SqlExecutor } from './sql-executor';
+import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './sql/auto-assignment.sql';
+import { REGISTER_USERS } from './sql/users.sql';
 
 @Injectable()
 export class SqlUserRegistry implements UserRegistry {
@@ -13,12 +14,7 @@ export class SqlUserRegistry implements UserRegistry {
 
   register(userIds: number[], now: Date): Promise<Registration> {
     return this.sql.transaction(async (tx) => {
-      const created = await tx.rows<{ user_id: string }>(
-        `INSERT INTO users (user_id, known_since)
-         SELECT id, $2 FROM unnest($1::bigint[]) AS id ORDER BY id
-         ON CONFLICT (user_id) DO NOTHING RETURNING user_id`,
-        [userIds, now],
-      );
+      const created = await tx.rows<{ user_id: string }>(REGISTER_USERS, [userIds, now]);
       if (created.length === 0) return { registered: 0, autoAssigned: 0 };
       await tx.rows(LOCK_AUTO_ASSIGNMENT_SHARED);
       const [{ count }] = await tx.rows<{ count: number }>(JOIN_USERS_TO_AUTO_SEGMENTS, [

@@ -1,5 +1,5 @@
 import { Segment, SegmentMember } from '@app/domain';
-import { NewSegment, Page, SegmentChanges, SegmentRepository } from '@app/application';
+import { NewSegment, Page, SegmentChanges, SegmentRepository, SegmentWrite } from '@app/application';
 import { ReadCache } from './read-cache';
 
 /**
@@ -14,7 +14,7 @@ export class InvalidatingSegmentRepository extends SegmentRepository {
     super();
   }
 
-  create(segment: NewSegment, now: Date): Promise<Segment | undefined> {
+  create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
     const create = this.database.create(segment, now);
     return segment.autoPercent === null ? create : this.invalidatingAfter(create);
   }
@@ -27,7 +27,7 @@ export class InvalidatingSegmentRepository extends SegmentRepository {
     return this.database.listAfter(afterSlug, limit, now);
   }
 
-  update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined> {
+  update(slug: string, changes: SegmentChanges, now: Date): Promise<SegmentWrite | undefined> {
     const update = this.database.update(slug, changes, now);
     return changes.autoPercent === undefined ? update : this.invalidatingAfter(update);
   }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { MAX_USER_ID, parseUserId, REPORT_LANGUAGES, ReportLanguage } from '@app/domain';
-import { USER_ID_SCHEMA } from '../../http/path-params';
+import { USER_ID_SCHEMA } from '../../common/path-params';
 
 const USER_ID_RULE = `user_id must be an integer from 1 to ${MAX_USER_ID}`;
 

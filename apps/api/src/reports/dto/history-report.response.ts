@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryReport } from '@app/application';
-import { USER_ID_SCHEMA } from '../../http/path-params';
+import { USER_ID_SCHEMA } from '../../common/path-params';
 
 export class HistoryReportResponse {
   @ApiProperty({ example: '2023-08' })

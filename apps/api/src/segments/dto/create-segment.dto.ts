@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import { ApiSchemaRules, CLOSED } from '../../http/openapi-schema-rules';
-import { SLUG_SCHEMA } from '../../http/path-params';
+import { ApiSchemaRules, CLOSED } from '../../http/openapi/openapi-schema-rules';
+import { SLUG_SCHEMA } from '../../common/path-params';
 import { AUTO_PERCENT_SCHEMA, IsAutoPercent, IsSlug, MaxCodePoints, SLUG_RULE } from './segment-fields';
 
 @ApiSchemaRules(CLOSED)

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Segment, SegmentMember } from '@app/domain';
-import { MembershipTermsResponse } from '../../http/membership-terms.response';
-import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../http/path-params';
+import { MembershipTermsResponse } from '../../common/membership-terms.response';
+import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../common/path-params';
 import { AUTO_PERCENT_SCHEMA } from './segment-fields';
 
 export class SegmentResponse {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, ValidateIf } from 'class-validator';
-import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi-schema-rules';
+import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi/openapi-schema-rules';
 import { AUTO_PERCENT_SCHEMA, IsAutoPercent, MaxCodePoints } from './segment-fields';
 
 @ApiSchemaRules({ ...CLOSED, ...atLeastOneOf('description', 'auto_percent') })

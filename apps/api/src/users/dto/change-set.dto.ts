@@ -1,8 +1,8 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { AddItem, DURATION_PATTERN, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
-import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi-schema-rules';
-import { SLUG_SCHEMA } from '../../http/path-params';
+import { DURATION_PATTERN, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi/openapi-schema-rules';
+import { SLUG_SCHEMA } from '../../common/path-params';
 import { IsSlug, SLUG_RULE } from '../../segments/dto/segment-fields';
 
 const MAX_EXPIRY_LENGTH = 64;
@@ -82,7 +82,7 @@ export class ChangeSetDto {
       },
     },
   })
-  add?: Array<string | AddItem>;
+  add?: Array<string | AddItemDto>;
 
   @ApiPropertyOptional({
     description: `Segments to leave (at most ${MAX_SLUGS_PER_LIST})`,

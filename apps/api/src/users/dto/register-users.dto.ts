@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, ValidateBy } from 'class-validator';
 import { isValidUserId, MAX_USER_ID } from '@app/domain';
-import { ApiSchemaRules, CLOSED } from '../../http/openapi-schema-rules';
-import { USER_ID_SCHEMA } from '../../http/path-params';
+import { ApiSchemaRules, CLOSED } from '../../http/openapi/openapi-schema-rules';
+import { USER_ID_SCHEMA } from '../../common/path-params';
 
 export const MAX_USERS_PER_REGISTRATION = 10_000;
 

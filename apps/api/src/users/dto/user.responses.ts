@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryEntry, Membership } from '@app/domain';
 import { Registration } from '@app/application';
-import { MembershipTermsResponse } from '../../http/membership-terms.response';
-import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../http/path-params';
+import { MembershipTermsResponse } from '../../common/membership-terms.response';
+import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../common/path-params';
 
 export class MembershipResponse extends MembershipTermsResponse {
   @ApiProperty(SLUG_SCHEMA)

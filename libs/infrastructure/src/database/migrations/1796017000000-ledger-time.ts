@@ -8,7 +8,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `segment_bucket(slug, user_id)`: the contract's bucket rule, one definition for every statement
  *   (and for analysts: `WHERE segment_bucket(slug, user_id) < auto_percent * 100`).
  * - `apply_change_set(...)`: a user's whole change set, in one call (one round trip), taking `at` only
- *   once it holds every row it changes. See the case table above the function.
+ *   once it holds every row it changes. Its case table: persistence/sql/change-set.sql.ts.
  */
 export class LedgerTime1796017000000 implements MigrationInterface {
   name = 'LedgerTime1796017000000';
@@ -46,11 +46,7 @@ export class LedgerTime1796017000000 implements MigrationInterface {
  * Only then is `at` taken, so it is after every earlier change of these rows took effect. Each later
  * statement sees everything committed before (READ COMMITTED takes a snapshot per statement).
  *
- * | membership before             | add                                   | remove                     |
- * |-------------------------------|---------------------------------------|----------------------------|
- * | none                          | insert; added/manual at at            | nothing                    |
- * | held, active                  | set expiry, make manual; no history   | delete; removed/manual at  |
- * | held, expired at at           | removed/ttl at its expiry; added/manual at at (renewed) | delete; removed/ttl at its expiry |
+ * What it writes, case by case: the table above APPLY_CHANGE_SET in persistence/sql/change-set.sql.ts.
  *
  * An expiry this request asked for that has passed by `at` (the request waited) fails the call with
  * SQLSTATE SG001, DETAIL the slugs; a segment deleted between the check and the lock, with 40001 (the

@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { errorBody } from './error-mapping';
+import { errorBodyOf } from './error-mapping';
 
 /**
  * Node rejects some requests before Fastify or Nest see them (a request line or headers over 16 KiB,
@@ -10,10 +10,10 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const body =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? errorBody(431, 'HEADERS_TOO_LARGE', 'the request line and headers exceed 16 KiB')
+      ? errorBodyOf('HEADERS_TOO_LARGE', 'the request line and headers exceed 16 KiB')
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? errorBody(408, 'REQUEST_TIMEOUT', 'the request did not arrive in time')
-        : errorBody(400, 'BAD_REQUEST', 'the request is not valid HTTP');
+        ? errorBodyOf('REQUEST_TIMEOUT', 'the request did not arrive in time')
+        : errorBodyOf('BAD_REQUEST', 'the request is not valid HTTP');
   const text = JSON.stringify(body);
   if (socket.writable) {
     socket.write(

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { allowedMethods } from './allowed-methods';
-import { errorBody, toErrorResponse } from './error-mapping';
+import { allowedMethods } from '../request/allowed-methods';
+import { errorBodyOf, toErrorResponse } from './error-mapping';
 
 /** The one place where errors become HTTP answers. */
 @Catch()
@@ -17,7 +17,7 @@ export class ErrorFilter implements ExceptionFilter {
       const allow = allowedMethods(request.server, request.url);
       // A path that routes this very method yet was not found (an empty parameter: `/segments/`) is no route.
       if (allow.length > 0 && !allow.includes(request.method)) {
-        body = errorBody(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`);
+        body = errorBodyOf('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`);
         reply.header('Allow', allow.join(', '));
       }
     }

@@ -1,5 +1,5 @@
 import { ApiKeyCheck, KeyedRequest, OPEN_PATHS } from './api-key-check';
-import { errorBody } from './error-mapping';
+import { errorBodyOf } from '../errors/error-mapping';
 import { RateLimit } from './rate-limit';
 
 interface GateReply {
@@ -20,11 +20,11 @@ export function accessGate(keys: ApiKeyCheck, rateLimit: RateLimit) {
     const wait = rateLimit.hit(typeof key === 'number' ? { keyIndex: key } : { address: request.ip });
     if (wait > 0) {
       const message = `rate limit of ${rateLimit.perMinute} requests per minute exceeded; retry later`;
-      void reply.header('Retry-After', String(wait)).status(429).send(errorBody(429, 'RATE_LIMITED', message));
+      void reply.header('Retry-After', String(wait)).status(429).send(errorBodyOf('RATE_LIMITED', message));
       return;
     }
     if (key === 'invalid') {
-      void reply.status(401).send(errorBody(401, 'UNAUTHORIZED', 'a valid API key is required'));
+      void reply.status(401).send(errorBodyOf('UNAUTHORIZED', 'a valid API key is required'));
       return;
     }
     done();

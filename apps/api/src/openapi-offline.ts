@@ -2,8 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { loadConfig } from '@app/infrastructure';
-import { ApiModule } from '../api.module';
-import { buildOpenApiDocument } from './swagger';
+import { ApiModule } from './api.module';
+import { buildOpenApiDocument } from './http/openapi/swagger';
 
 /**
  * The document the service serves at /docs-json, built without a database: in preview mode Nest

@@ -1,5 +1,5 @@
 import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { errorBody } from './error-mapping';
+import { errorBodyOf } from '../errors/error-mapping';
 
 /** What an API route answers: report files are CSV, everything else JSON (errors included). */
 const answerTypeOf = (route: string): string => (route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json');
@@ -39,5 +39,5 @@ export function refuseUnacceptable(request: FastifyRequest, reply: FastifyReply,
   if (!header || header === '*/*' || !route?.startsWith('/api/')) return done();
   const type = answerTypeOf(route);
   if (accepts(header, type)) return done();
-  void reply.status(406).send(errorBody(406, 'NOT_ACCEPTABLE', `this operation answers ${type}, which the Accept header excludes`));
+  void reply.status(406).send(errorBodyOf('NOT_ACCEPTABLE', `this operation answers ${type}, which the Accept header excludes`));
 }

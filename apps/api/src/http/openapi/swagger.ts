@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@app/infrastructure';
-import { ErrorResponse } from './error-response';
+import { ErrorResponse } from '../errors/error-response';
 import { applyOpenApiConventions } from './openapi-conventions';
 import { applySchemaRules } from './openapi-schema-rules';
 

@@ -1,3 +1,28 @@
+import {
+  ConflictingChangesError,
+  DomainError,
+  DomainErrorCode,
+  parsePeriod,
+  ReportNotFoundError,
+  ReportsBusyError,
+  SegmentExistsError,
+  SegmentNotFoundError,
+} from '@app/domain';
+
+/** A domain error's own message and details, as the docs' example: it cannot drift from what is sent. */
+function example(error: DomainError): { message: string; details?: Record<string, unknown> } {
+  return { message: error.message, ...(error.details ? { details: error.details } : {}) };
+}
+
+function thrownBy(work: () => unknown): DomainError {
+  try {
+    work();
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error('expected an error');
+}
+
 /**
  * Every `code` an error answer can carry, with its HTTP status and an example for the docs. The error
  * filter takes domain codes' statuses from here and the OpenAPI document lists exactly these codes,
@@ -11,34 +36,18 @@ export const ERROR_CODES = {
   },
   MALFORMED_JSON: { status: 400, message: 'the request body is not valid JSON: Unexpected end of JSON input' },
   BAD_REQUEST: { status: 400, message: 'Request body size did not match Content-Length' },
-  CONFLICTING_CHANGES: {
-    status: 400,
-    message: 'segments both added and removed: AVITO_VOICE_MESSAGES',
-    details: { slugs: ['AVITO_VOICE_MESSAGES'] },
-  },
-  INVALID_PERIOD: { status: 400, message: 'period must be a past or current month as YYYY-MM, got "2023-13"' },
+  CONFLICTING_CHANGES: { status: 400, ...example(new ConflictingChangesError(['AVITO_VOICE_MESSAGES'])) },
+  INVALID_PERIOD: { status: 400, ...example(thrownBy(() => parsePeriod('2023-13', new Date()))) },
   INVALID_CURSOR: { status: 400, message: 'cursor is not one of this list' },
   UNAUTHORIZED: { status: 401, message: 'a valid API key is required' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
-  SEGMENT_NOT_FOUND: {
-    status: 404,
-    message: 'segments not found: AVITO_X',
-    details: { slugs: ['AVITO_X'] },
-  },
-  REPORT_NOT_FOUND: {
-    status: 404,
-    message: 'report not found: history-2023-08.csv',
-    details: { name: 'history-2023-08.csv' },
-  },
+  SEGMENT_NOT_FOUND: { status: 404, ...example(new SegmentNotFoundError(['AVITO_X'])) },
+  REPORT_NOT_FOUND: { status: 404, ...example(new ReportNotFoundError('history-2023-08-all-ru.csv')) },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method Not Allowed' },
   NOT_ACCEPTABLE: { status: 406, message: 'this operation answers application/json, which the Accept header excludes' },
   REQUEST_TIMEOUT: { status: 408, message: 'the request did not arrive in time' },
-  SEGMENT_EXISTS: {
-    status: 409,
-    message: 'segment already exists: AVITO_VOICE_MESSAGES',
-    details: { slug: 'AVITO_VOICE_MESSAGES' },
-  },
+  SEGMENT_EXISTS: { status: 409, ...example(new SegmentExistsError('AVITO_VOICE_MESSAGES')) },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'the request body is larger than 1 MiB' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'send the request body as application/json' },
   RATE_LIMITED: { status: 429, message: 'rate limit of 600 requests per minute exceeded; retry later' },
@@ -46,14 +55,13 @@ export const ERROR_CODES = {
   INTERNAL_ERROR: { status: 500, message: 'internal error' },
   REPORT_STORAGE_FAILED: { status: 502, message: 'report storage failed; retry later' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'the database is unavailable; retry later' },
-  REPORTS_BUSY: { status: 503, message: 'every report slot is busy and the queue is full; retry later' },
+  REPORTS_BUSY: { status: 503, ...example(new ReportsBusyError()) },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service Unavailable' },
 } satisfies Record<string, { status: number; message: string; details?: Record<string, unknown> }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export const ALL_ERROR_CODES = Object.keys(ERROR_CODES) as ErrorCode[];
+/** Every code a domain error carries is listed (checked by the compiler): none reaches a client unlisted. */
+const _domainCodesListed = ERROR_CODES satisfies Record<DomainErrorCode, unknown>;
 
-export function statusOfCode(code: string): number | undefined {
-  return (ERROR_CODES as Record<string, { status: number }>)[code]?.status;
-}
+export const ALL_ERROR_CODES = Object.keys(ERROR_CODES) as ErrorCode[];

@@ -1,10 +1,10 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { DomainError } from '@app/domain';
 import { isDatabaseUnavailable } from '@app/infrastructure';
-import { statusOfCode } from './error-codes';
+import { ERROR_CODES, ErrorCode } from './error-codes';
 import { ErrorResponse } from './error-response';
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
@@ -35,9 +35,15 @@ const REASON_BY_STATUS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The error answer for `code` with the status the catalogue gives it. */
+export function errorBodyOf(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorResponse {
+  return errorBody(ERROR_CODES[code].status, code, message, details);
+}
+
+/** The error answer with a status of the caller's (one an HttpException carries); prefer errorBodyOf. */
 export function errorBody(
   statusCode: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   details?: Record<string, unknown>,
 ): ErrorResponse {
@@ -56,10 +62,10 @@ function fromHttpException(exception: HttpException): ErrorResponse {
   if (typeof response === 'object' && response && 'code' in response) return response as ErrorResponse;
   if (status === 400 && /json/i.test(exception.message)) {
     // Fastify's body parser failed; Nest hands its error over as a bare HttpException.
-    return errorBody(400, 'MALFORMED_JSON', `the request body is not valid JSON: ${exception.message}`);
+    return errorBodyOf('MALFORMED_JSON', `the request body is not valid JSON: ${exception.message}`);
   }
-  if (status === 413) return errorBody(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB');
-  if (status === 415) return errorBody(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
+  if (status === 413) return errorBodyOf('PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MiB');
+  if (status === 415) return errorBodyOf('UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json');
   const message = status === 404 ? 'no such route' : exception.message;
   if (status >= 500) return errorBody(status, 'INTERNAL_ERROR', 'internal error');
   return errorBody(status, CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message);
@@ -68,12 +74,11 @@ function fromHttpException(exception: HttpException): ErrorResponse {
 /** Maps anything thrown to the contract's error shape; 5xx bodies never carry internals. */
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof DomainError) {
-    const status = statusOfCode(exception.code) ?? HttpStatus.BAD_REQUEST;
-    return errorBody(status, exception.code, exception.message, exception.details);
+    return errorBodyOf(exception.code, exception.message, exception.details);
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
   if (isDatabaseUnavailable(exception)) {
-    return errorBody(503, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
+    return errorBodyOf('DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
   }
-  return errorBody(500, 'INTERNAL_ERROR', 'internal error');
+  return errorBodyOf('INTERNAL_ERROR', 'internal error');
 }

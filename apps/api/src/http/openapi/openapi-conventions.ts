@@ -1,6 +1,5 @@
 import { OpenAPIObject, SecurityRequirementObject } from '@nestjs/swagger';
-
-export const REQUEST_ID_HEADER = 'X-Request-Id';
+import { REQUEST_ID_HEADER } from '../../logging/request-id';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

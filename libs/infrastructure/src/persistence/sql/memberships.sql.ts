@@ -1,0 +1,69 @@
+/** Memberships: the user's segments lookup (the hot read) and the TTL cleaner. */
+import { prepared } from '../sql-executor';
+
+// The hot paths' statements are prepared: parsed and planned once per connection.
+
+/** $1 user, $2 now. The user's active memberships, by slug. */
+export const ACTIVE_MEMBERSHIPS = prepared(
+  'active_memberships',
+  `SELECT s.slug, m.source, m.added_at, m.expires_at
+  FROM memberships m JOIN segments s ON s.id = m.segment_id
+  WHERE m.user_id = $1 AND (m.expires_at IS NULL OR m.expires_at > $2)
+  ORDER BY s.slug`,
+);
+
+/** ACTIVE_MEMBERSHIPS for many lookups at once: user $1[i] at time $2[i], rows tagged with i. */
+export const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
+  'active_memberships_of_many',
+  `SELECT q.i::int AS i, s.slug, m.source, m.added_at, m.expires_at
+  FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS q(user_id, now, i)
+  JOIN memberships m ON m.user_id = q.user_id AND (m.expires_at IS NULL OR m.expires_at > q.now)
+  JOIN segments s ON s.id = m.segment_id
+  ORDER BY q.i, s.slug`,
+);
+
+/**
+ * The TTL cleaner's batch. $1 the clock offset (ms), $2 the batch size. Ends up to $2 memberships expired
+ * by the ledger's time, each with one removed/ttl history row stamped at its own expiry; answers how many.
+ * Rows another transaction holds are left for the next run, and so are the rows of a segment being
+ * re-ranged or deleted (it holds the segment's row): their leaves would sort before its `at`.
+ */
+export const EXPIRE_DUE_BATCH = `
+  WITH t AS MATERIALIZED (SELECT ledger_time($1) AS now), due AS (
+    SELECT m.user_id, m.segment_id FROM memberships m JOIN segments s ON s.id = m.segment_id
+    WHERE m.expires_at <= (SELECT now FROM t)
+    ORDER BY m.expires_at
+    LIMIT $2
+    FOR UPDATE OF m SKIP LOCKED
+    FOR KEY SHARE OF s SKIP LOCKED
+  ), gone AS (
+    DELETE FROM memberships m USING due
+    WHERE m.user_id = due.user_id AND m.segment_id = due.segment_id AND m.expires_at <= (SELECT now FROM t)
+    RETURNING m.user_id, m.segment_id, m.expires_at
+  ), recorded AS (
+    INSERT INTO membership_history (user_id, segment, operation, reason, at)
+    SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at
+    FROM gone g JOIN segments s ON s.id = g.segment_id
+    ORDER BY g.expires_at, g.user_id
+    RETURNING 1
+  )
+  SELECT count(*)::int AS count FROM recorded`;
+
+/**
+ * $1 segment id, $2 at. What the cleaner would do for one segment, at once: ends its memberships expired
+ * by $2, each with one removed/ttl history row at its own expiry. Run before a segment's members leave
+ * for another reason (deleted, re-ranged), so an expired membership leaves as expired.
+ */
+export const EXPIRE_SEGMENT_MEMBERSHIPS = `
+  WITH gone AS (
+    DELETE FROM memberships m
+    WHERE m.segment_id = $1 AND m.expires_at <= $2
+    RETURNING m.user_id, m.segment_id, m.expires_at
+  ), recorded AS (
+    INSERT INTO membership_history (user_id, segment, operation, reason, at)
+    SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at
+    FROM gone g JOIN segments s ON s.id = g.segment_id
+    ORDER BY g.expires_at, g.user_id
+    RETURNING 1
+  )
+  SELECT count(*)::int AS count FROM recorded`;
