@@ -36,8 +36,11 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
   });
 
   const slugsOn = async (app: TestApp, userId: number) =>
-    ((await app.http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map((s) => s.slug);
-  const change = (app: TestApp, userId: number, body: object) => app.http.patch(`/api/v1/users/${userId}/segments`).send(body).expect(200);
+    ((await app.http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map(
+      (s) => s.slug,
+    );
+  const change = (app: TestApp, userId: number, body: object) =>
+    app.http.patch(`/api/v1/users/${userId}/segments`).send(body).expect(200);
   const joinSilently = (userId: number, slug: string) =>
     silent.query(
       `INSERT INTO memberships (user_id, segment_id, source, added_at) SELECT $1, id, 'manual', $3 FROM segments WHERE slug = $2`,
@@ -66,7 +69,7 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
     }
   }
 
-  it('answers from its cache; its own writes show at once, the other instance\'s within a second', async () => {
+  it("answers from its cache; its own writes show at once, the other instance's within a second", async () => {
     await change(first, 1, { add: ['CACHE_A'] });
     expect(await slugsOn(first, 1)).toEqual(['CACHE_A']);
     await joinSilently(1, 'CACHE_B');
@@ -154,7 +157,9 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
 
   it('logs each change with its users, or everyone for a bulk one, and deletes what ended an hour before', async () => {
     const logged = async () =>
-      (await silent.query<{ user_id: string | null }>(`SELECT user_id FROM membership_changes ORDER BY xid, user_id`)).rows.map((row) => row.user_id);
+      (
+        await silent.query<{ user_id: string | null }>(`SELECT user_id FROM membership_changes ORDER BY xid, user_id`)
+      ).rows.map((row) => row.user_id);
     expect(await logged()).toEqual(expect.arrayContaining(['1', '2', '3', '4', null]));
     const cleaner = first.app.get(ChangeLogCleaner);
     const start = Date.now();

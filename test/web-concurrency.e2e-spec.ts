@@ -51,7 +51,9 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
     return response;
   };
   const slugsOf = async (userId: number) =>
-    ((await send('GET', `/api/v1/users/${userId}/segments`)).json as { segments: { slug: string }[] }).segments.map((s) => s.slug);
+    ((await send('GET', `/api/v1/users/${userId}/segments`)).json as { segments: { slug: string }[] }).segments.map(
+      (s) => s.slug,
+    );
 
   it('runs two workers with a read cache each, kept right across them, and stops them all on SIGTERM', async () => {
     service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2' });

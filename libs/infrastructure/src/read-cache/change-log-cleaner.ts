@@ -27,7 +27,9 @@ export class ChangeLogCleaner implements OnModuleInit, OnApplicationShutdown {
   }
 
   async clean(now = Date.now()): Promise<void> {
-    const [{ xmin }] = await this.sql.rows<{ xmin: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);
+    const [{ xmin }] = await this.sql.rows<{ xmin: string }>(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
+    );
     this.noted.push({ at: now, xmin });
     let due: string | undefined;
     while (this.noted.length > 0 && now - this.noted[0].at >= KEEP_MS) due = this.noted.shift()!.xmin;

@@ -103,7 +103,9 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
     client.end().catch(() => undefined);
     if (this.stopped) return;
     if (!this.lostLogged) {
-      this.logger.warn(`read cache off: its change-log connection failed (${(error as Error)?.message ?? 'closed'}); reconnecting`);
+      this.logger.warn(
+        `read cache off: its change-log connection failed (${(error as Error)?.message ?? 'closed'}); reconnecting`,
+      );
       this.lostLogged = true;
     }
     this.timer = setTimeout(() => void this.connect(), RECONNECT_MS);

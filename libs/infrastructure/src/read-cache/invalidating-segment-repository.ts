@@ -36,7 +36,12 @@ export class InvalidatingSegmentRepository extends SegmentRepository {
     return this.invalidatingAfter(this.database.delete(slug));
   }
 
-  membersAfter(slug: string, afterUserId: number | undefined, limit: number, now: Date): Promise<Page<SegmentMember> | undefined> {
+  membersAfter(
+    slug: string,
+    afterUserId: number | undefined,
+    limit: number,
+    now: Date,
+  ): Promise<Page<SegmentMember> | undefined> {
     return this.database.membersAfter(slug, afterUserId, limit, now);
   }
 

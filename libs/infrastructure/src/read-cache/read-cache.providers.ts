@@ -18,7 +18,11 @@ import { ReadCache } from './read-cache';
  * win; with the cache off, only the change log's cleaner.
  */
 export function readCacheProviders(config: AppConfig): Provider[] {
-  const cleaner = { provide: ChangeLogCleaner, useFactory: (sql: SqlExecutor) => new ChangeLogCleaner(sql), inject: [SqlExecutor] };
+  const cleaner = {
+    provide: ChangeLogCleaner,
+    useFactory: (sql: SqlExecutor) => new ChangeLogCleaner(sql),
+    inject: [SqlExecutor],
+  };
   if (config.readCacheUsers === 0) return [cleaner];
   // Embedded PGlite: this process is the only one on DATA_DIR, so its own invalidations are all there are.
   const standalone = !config.databaseUrl;

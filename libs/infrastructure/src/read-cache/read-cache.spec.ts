@@ -64,7 +64,10 @@ describe('ReadCache', () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => member(`S${i}`));
     filled(cache, 1, many(MEMBERSHIPS_PER_USER), at('00:00:00'));
     filled(cache, 2, many(MEMBERSHIPS_PER_USER + 1), at('00:00:00'));
-    expect([1, 2].map((user) => cache.get(user, at('00:00:00'))?.length)).toEqual([undefined, MEMBERSHIPS_PER_USER + 1]);
+    expect([1, 2].map((user) => cache.get(user, at('00:00:00'))?.length)).toEqual([
+      undefined,
+      MEMBERSHIPS_PER_USER + 1,
+    ]);
     cache.invalidate([2]);
     filled(cache, 3, many(1), at('00:00:00'));
     filled(cache, 4, many(1), at('00:00:00'));
