@@ -7,8 +7,10 @@
  *   npm run bench -- --embedded [...]   # embedded PGlite instead: start-up, memory, loads (bench/embedded.js)
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
- * own database. Each load also runs against bare Fastify routes on the same repository (the ceiling
- * of the prescribed stack). Results: one table on stdout, the same as JSON under bench/results/.
+ * own database. Uniform reads, Zipf (s = 1.0) reads and writes run against the service three ways in
+ * one run (read cache off, on, on with WEB_CONCURRENCY=2), then pgbench runs the read statement, the
+ * floor statement and the change set, and bare Fastify routes on the same repository give the ceiling
+ * of the prescribed stack. Results: tables on stdout, the same as JSON under bench/results/.
  * docs/performance.md explains the figures.
  */
 const { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } = require('node:fs');
@@ -16,13 +18,28 @@ const { cpus, tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { createDatabase, dropDatabase, seed, SEGMENTS } = require('./lib/database');
 const { ensureWrk, runWrk, runAutocannon } = require('./lib/http-load');
-const { captureStatements, readScript, writeScript, runPgbench } = require('./lib/pgbench');
-const { run, sampleRss, startService } = require('./lib/processes');
+const { captureStatements, readScript, floorScript, writeScript, runPgbench } = require('./lib/pgbench');
+const { processTree, run, sampleRss, sleep, startService } = require('./lib/processes');
 const { runBulk } = require('./lib/bulk');
 const { printTable } = require('./lib/report-table');
 
 const ROOT = resolve(__dirname, '..');
-const TARGETS = { readRatio: 0.6, readP99Ms: 10, writeRatio: 0.4, rssMb: 250 };
+const TARGETS = {
+  readRatio: 0.8,
+  readP99Ms: 10,
+  writeRatio: 0.5,
+  rssMb: 300,
+  cacheUniform: 2,
+  cacheZipf: 1.5,
+  statementVsFloor: 0.9,
+};
+
+/** The service three ways: the cache off, on (the default), on with two worker processes. */
+const VARIANTS = [
+  { name: 'cache off', env: { READ_CACHE_USERS: '0', WEB_CONCURRENCY: '1' }, workers: 1 },
+  { name: 'cache on', env: { WEB_CONCURRENCY: '1' }, workers: 1 },
+  { name: 'cache on, 2 workers', env: { WEB_CONCURRENCY: '2' }, workers: 2 },
+];
 
 function parseArgs(argv) {
   const options = { users: 100_000, seconds: 10, connections: 32, build: true, bulk: false, keepDb: false, warmup: 3 };
@@ -41,7 +58,7 @@ function parseArgs(argv) {
     else if (arg === '--bulk') options.bulk = true;
     else if (arg === '--keep-db') options.keepDb = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 11).join('\n'));
+      console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 13).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown option ${arg} (see --help)`);
   }
@@ -66,6 +83,30 @@ async function measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds,
   } finally {
     await server.stop();
   }
+}
+
+/** A cluster's primary answers once its first worker listens: wait for the others too. */
+async function waitForWorkers(pid, workers) {
+  const deadline = Date.now() + 30_000;
+  while (processTree(pid).length < workers + 1 && Date.now() < deadline) await sleep(200);
+  await sleep(2_000); // the last one's start-up
+}
+
+/** One service variant: uniform reads, Zipf reads, writes (each after a warm-up), the largest process's RSS. */
+async function measureVariant({ load, loadOptions, options, service }) {
+  const rss = sampleRss(service.pid);
+  const warm = async (kind, seconds) => seconds > 0 && (await load({ ...loadOptions, kind, seconds }));
+  await warm('read', options.warmup);
+  log(`  uniform reads: ${options.seconds} s at ${options.connections} connections`);
+  const read = await load({ ...loadOptions, kind: 'read', seconds: options.seconds });
+  await warm('zipf', Math.max(1, Math.round(options.warmup / 2)));
+  log(`  zipf reads: ${options.seconds} s`);
+  const zipf = await load({ ...loadOptions, kind: 'zipf', seconds: options.seconds });
+  rss.stop();
+  await warm('write', Math.max(1, Math.round(options.warmup / 2)));
+  log(`  writes: ${options.seconds} s`);
+  const write = await load({ ...loadOptions, kind: 'write', seconds: options.seconds });
+  return { read, zipf, write, largest_process_rss_mb: rss.largestMb() };
 }
 
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -119,47 +160,55 @@ async function main() {
       removeSegment: 7,
     });
 
-    service = await startService({ root: ROOT, env: serviceEnv, logFile });
-    log(`service pid ${service.pid} at ${service.baseUrl}`);
     const useWrk = await ensureWrk();
     const load = useWrk ? runWrk : runAutocannon;
     if (!useWrk) log('wrk is not available: using autocannon');
-    const loadOptions = { baseUrl: service.baseUrl, users: options.users, segments: SEGMENTS, connections: options.connections, threads, workDir };
+    const loadOptions = { users: options.users, segments: SEGMENTS, connections: options.connections, threads, workDir };
     const pgOptions = { databaseUrl: database.url, workDir, connections: options.connections, threads, seconds: options.seconds };
 
-    const rss = sampleRss(service.pid);
-    if (options.warmup > 0) {
-      log(`warm-up ${options.warmup} s`);
-      await load({ ...loadOptions, kind: 'read', seconds: options.warmup });
-      await load({ ...loadOptions, kind: 'write', seconds: Math.max(1, Math.round(options.warmup / 2)) });
+    // Every variant in this one run, so that their ratios share the machine's load at the time.
+    result.variants = [];
+    for (const variant of VARIANTS) {
+      service = await startService({ root: ROOT, env: { ...serviceEnv, ...variant.env }, logFile });
+      if (variant.workers > 1) await waitForWorkers(service.pid, variant.workers);
+      log(`${variant.name}: service pid ${service.pid} at ${service.baseUrl}`);
+      const figures = await measureVariant({ load, loadOptions: { ...loadOptions, baseUrl: service.baseUrl }, options, service });
+      result.variants.push({ name: variant.name, env: variant.env, ...figures });
+      await service.stop();
+      service = undefined;
     }
-    log(`read: ${options.seconds} s at ${options.connections} connections`);
-    const read = await load({ ...loadOptions, kind: 'read', seconds: options.seconds });
-    const readRss = rss.stop();
-    log('read: pgbench');
-    const pgRead = await runPgbench({ ...pgOptions, name: 'read', script: readScript(captured, options.users) });
 
-    const writeRssSampler = sampleRss(service.pid);
-    log(`write: ${options.seconds} s at ${options.connections} connections`);
-    const write = await load({ ...loadOptions, kind: 'write', seconds: options.seconds });
-    const writeRss = writeRssSampler.stop();
-    log('write: pgbench');
+    log('pgbench: the read statement, the floor statement, the change set');
+    const pgRead = await runPgbench({ ...pgOptions, name: 'read', script: readScript(captured, options.users) });
+    const pgFloor = await runPgbench({ ...pgOptions, name: 'floor', script: floorScript(options.users) });
     const pgWrite = await runPgbench({ ...pgOptions, name: 'write', script: writeScript(captured, options.users, SEGMENTS) });
     const ceiling = await measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds: options.seconds, warmup: options.warmup });
 
     const ratio = (service, limit) => Math.round((service.rate / limit.rate) * 100) / 100;
-    result.read = { service: read, pgbench: pgRead, ratio: ratio(read, pgRead) };
+    const [off, on, workers] = result.variants;
+    result.read = { service: on.read, pgbench: pgRead, ratio: ratio(on.read, pgRead) };
+    result.read_floor = { pgbench: pgFloor, statement_ratio: ratio(pgRead, pgFloor) };
     result.read_ceiling = { service: ceiling.read, pgbench: pgRead, ratio: ratio(ceiling.read, pgRead) };
     result.write_ceiling = { service: ceiling.write, pgbench: pgWrite, ratio: ratio(ceiling.write, pgWrite) };
-    result.write = { service: write, pgbench: pgWrite, ratio: ratio(write, pgWrite) };
-    result.peak_rss_mb = Math.max(readRss, writeRss);
+    result.write = { service: on.write, pgbench: pgWrite, ratio: ratio(on.write, pgWrite) };
+    result.cache = {
+      uniform_on_vs_off: ratio(on.read, off.read),
+      zipf_on_vs_off: ratio(on.zipf, off.zipf),
+    };
+    result.workers = {
+      uniform_2_vs_1: ratio(workers.read, on.read),
+      zipf_2_vs_1: ratio(workers.zipf, on.zipf),
+      write_2_vs_1: ratio(workers.write, on.write),
+    };
+    result.peak_rss_mb = Math.max(...result.variants.map((variant) => variant.largest_process_rss_mb));
 
     if (options.bulk) {
+      service = await startService({ root: ROOT, env: serviceEnv, logFile });
       result.bulk = await runBulk({ root: ROOT, service, database, serviceEnv, workDir, log });
     } else {
       result.bulk = { skipped: 'bulk figures run with --bulk' };
     }
-    await service.stop();
+    await service?.stop();
   } finally {
     await stopAll();
     rmSync(workDir, { recursive: true, force: true });

@@ -159,3 +159,32 @@ BEGIN
   ORDER BY 2;
 END
 $fn$;
+
+-- The read caches' change log (migration MembershipChanges): every statement changing memberships records
+-- the users it changed (NULL: over 200 rows, everyone) with its transaction id; each instance polls for
+-- the rows committed since its last poll. The service deletes the rows of transactions that ended more
+-- than an hour ago.
+CREATE TABLE membership_changes (
+  xid     xid8 NOT NULL,
+  user_id bigint
+);
+CREATE INDEX membership_changes_xid_idx ON membership_changes (xid);
+
+CREATE FUNCTION record_membership_change() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF (SELECT count(*) FROM (SELECT 1 FROM changed LIMIT 201) c) > 200 THEN
+    INSERT INTO membership_changes (xid, user_id) VALUES (pg_current_xact_id(), NULL);
+  ELSE
+    INSERT INTO membership_changes (xid, user_id) SELECT DISTINCT pg_current_xact_id(), user_id FROM changed;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER memberships_record_insert AFTER INSERT ON memberships
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+CREATE TRIGGER memberships_record_update AFTER UPDATE ON memberships
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+CREATE TRIGGER memberships_record_delete AFTER DELETE ON memberships
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();

@@ -20,6 +20,8 @@ const CATALOG_QUERIES = {
             WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1, 2`,
   functions: `SELECT proname, regexp_replace(pg_get_functiondef(oid), '\\s+', ' ', 'g') AS definition
               FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
+  triggers: `SELECT tgrelid::regclass::text AS table_name, tgname, pg_get_triggerdef(oid) AS definition
+             FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`,
 };
 
 async function describeCatalog(url: string): Promise<Record<string, unknown[]>> {
@@ -61,7 +63,13 @@ describeOnPostgres('docker/schema.sql', () => {
     await client.end();
     const [expected, actual] = await Promise.all([describeCatalog(migrated.url!), describeCatalog(fromFile.url!)]);
     expect(expected.columns.length).toBeGreaterThan(15);
-    expect(expected.functions.map((f) => (f as { proname: string }).proname)).toEqual(['apply_change_set', 'ledger_time', 'segment_bucket']);
+    expect(expected.functions.map((f) => (f as { proname: string }).proname)).toEqual([
+      'apply_change_set',
+      'ledger_time',
+      'record_membership_change',
+      'segment_bucket',
+    ]);
+    expect(expected.triggers).toHaveLength(3);
     expect(actual).toEqual(expected);
   });
 

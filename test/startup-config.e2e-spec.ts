@@ -21,6 +21,9 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ DATABASE_POOL_SIZE: '-3' }, 'DATABASE_POOL_SIZE'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
     [{ API_KEYS: ' , ,' }, 'API_KEYS'],
+    [{ READ_CACHE_USERS: 'many' }, 'READ_CACHE_USERS'],
+    [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY'],
+    [{ WEB_CONCURRENCY: '2' }, 'WEB_CONCURRENCY'],
     // A directory that cannot be made: Node's own recursive mkdir never returned here (start-up hung).
     [{ DATA_DIR: '/proc/segments-data' }, 'DATA_DIR'],
     [{ DATA_DIR: '/etc/hostname' }, 'DATA_DIR'],

@@ -18,14 +18,58 @@ async function ensureWrk() {
 }
 
 /**
- * The two loads. `read`: GET a random user's segments. `write`: PATCH a random user, adding one random
- * segment and removing another.
+ * Zipf's law with s = 1.0 over users 1..n (page views are skewed: the k-th most active user is seen
+ * 1/k as often as the first), by inverting the cumulative weights. Ranks map to user ids through a
+ * fixed permutation (k * 7919 mod n), so that the hot users are not also the lowest ids.
+ */
+const ZIPF_STRIDE = 7919;
+
+/** JS version for autocannon: returns a function drawing a user id. */
+function zipfSampler(n) {
+  const cumulative = new Float64Array(n);
+  let sum = 0;
+  for (let k = 1; k <= n; k++) cumulative[k - 1] = sum += 1 / k;
+  return () => {
+    const target = Math.random() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return (((lo + 1) * ZIPF_STRIDE) % n) + 1;
+  };
+}
+
+const LUA_ZIPF = (users) => `
+  cumulative = {}
+  local sum = 0
+  for k = 1, ${users} do sum = sum + 1 / k; cumulative[k] = sum end
+  zipf_total = sum`;
+
+const LUA_ZIPF_USER = (users) => `(function()
+    local target = math.random() * zipf_total
+    local lo, hi = 1, ${users}
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if cumulative[mid] < target then lo = mid + 1 else hi = mid end
+    end
+    return (lo * ${ZIPF_STRIDE}) % ${users} + 1
+  end)()`;
+
+/**
+ * The loads. `read`: GET a uniformly random user's segments. `zipf`: the same with users drawn by
+ * Zipf's law. `write`: PATCH a random user, adding one random segment and removing another.
  */
 function luaScript(kind, users, segments) {
+  if (kind === 'zipf' && users % ZIPF_STRIDE === 0) throw new Error(`--users must not be a multiple of ${ZIPF_STRIDE}`);
   const request =
     kind === 'read'
       ? `return wrk.format("GET", "/api/v1/users/" .. math.random(1, ${users}) .. "/segments")`
-      : `local a = math.random(1, ${segments})
+      : kind === 'zipf'
+        ? `return wrk.format("GET", "/api/v1/users/" .. ${LUA_ZIPF_USER(users)} .. "/segments")`
+        : `local a = math.random(1, ${segments})
   local b = 1 + (a + math.random(1, ${segments - 1}) - 1) % ${segments}
   local body = '{"add":["SEG_' .. a .. '"],"remove":["SEG_' .. b .. '"]}'
   return wrk.format("PATCH", "/api/v1/users/" .. math.random(1, ${users}) .. "/segments", headers, body)`;
@@ -40,7 +84,7 @@ end
 function init(args)
   math.randomseed(os.time() * 1000 + thread_id * 7919)
   headers = { ["Content-Type"] = "application/json" }
-  non2xx = 0
+  non2xx = 0${kind === 'zipf' ? LUA_ZIPF(users) : ''}
 end
 function request()
   ${request}
@@ -87,9 +131,10 @@ async function runWrk({ baseUrl, kind, users, segments, connections, threads, se
 async function runAutocannon({ baseUrl, kind, users, segments, connections, seconds }) {
   const autocannon = require('autocannon');
   const random = (n) => 1 + Math.floor(Math.random() * n);
+  const zipfUser = kind === 'zipf' ? zipfSampler(users) : undefined;
   const setupRequest = (request) => {
-    const user = random(users);
-    if (kind === 'read') return { ...request, method: 'GET', path: `/api/v1/users/${user}/segments` };
+    const user = zipfUser ? zipfUser() : random(users);
+    if (kind === 'read' || kind === 'zipf') return { ...request, method: 'GET', path: `/api/v1/users/${user}/segments` };
     const a = random(segments);
     const b = 1 + ((a + random(segments - 1) - 1) % segments);
     return {

@@ -98,6 +98,11 @@ function readScript(captured, users) {
   return [`\\set uid random(1, ${users})`, ...captured.read.map((s) => toScriptStatement(s, captured.values))].join('\n') + '\n';
 }
 
+/** The floor of a read: what PostgreSQL does for the least a user lookup can be (one index, no join). */
+function floorScript(users) {
+  return `\\set uid random(1, ${users})\nSELECT segment_id FROM memberships WHERE user_id = :uid;\n`;
+}
+
 /** Same choice as the HTTP load: a random user, one random segment to add and another to remove. */
 function writeScript(captured, users, segments) {
   return (
@@ -147,4 +152,4 @@ async function runPgbench({ databaseUrl, script, name, workDir, connections, thr
   };
 }
 
-module.exports = { captureStatements, readScript, writeScript, runPgbench };
+module.exports = { captureStatements, readScript, floorScript, writeScript, runPgbench };

@@ -79,21 +79,28 @@ function statusKb(pid, field) {
   }
 }
 
-/** Samples the resident set of `pid` and its children every `everyMs`; `stop()` returns the peak in MB. */
+/**
+ * Samples the resident set of `pid` and its children every `everyMs`; `stop()` returns the peak of
+ * their sum in MB, `largestMb()` then the peak of the largest single process (a worker, with workers).
+ */
 function sampleRss(pid, everyMs = 200) {
   let peakKb = 0;
+  let largestKb = 0;
   const sample = () => {
-    const kb = processTree(pid).reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0);
-    if (kb > peakKb) peakKb = kb;
+    const sizes = processTree(pid).map((p) => statusKb(p, 'VmRSS'));
+    peakKb = Math.max(peakKb, sizes.reduce((sum, kb) => sum + kb, 0));
+    largestKb = Math.max(largestKb, ...sizes);
   };
+  const mb = (kb) => Math.round((kb / 1024) * 10) / 10;
   sample();
   const timer = setInterval(sample, everyMs);
   return {
     stop() {
       clearInterval(timer);
       sample();
-      return Math.round((peakKb / 1024) * 10) / 10;
+      return mb(peakKb);
     },
+    largestMb: () => mb(largestKb),
   };
 }
 

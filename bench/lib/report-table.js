@@ -9,32 +9,57 @@ function table(rows) {
 
 const verdict = (ok) => (ok ? 'ok' : 'MISSED');
 
+const loadRow = (name, s) => [name, s.rate, s.p50_ms, s.p99_ms, s.non2xx + s.socket_errors];
+const pgRow = (name, p) => [name, p.rate.toFixed(1), p.p50_ms, p.p99_ms, p.failed];
+
 function printTable(result) {
   const { targets } = result;
-  const rows = [['figure', 'service req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'pgbench tps', 'pg p50', 'pg p99', 'ratio', 'target']];
-  for (const kind of ['read', 'write']) {
-    const figure = result[kind];
-    if (!figure) continue;
-    const s = figure.service;
-    const p = figure.pgbench;
-    const target =
-      kind === 'read'
-        ? `>= ${targets.readRatio}, p99 <= ${targets.readP99Ms}: ${verdict(figure.ratio >= targets.readRatio && s.p99_ms <= targets.readP99Ms)}`
-        : `>= ${targets.writeRatio}, all 2xx: ${verdict(figure.ratio >= targets.writeRatio && s.non2xx === 0 && s.socket_errors === 0)}`;
-    rows.push([kind, s.rate, s.p50_ms, s.p99_ms, s.non2xx + s.socket_errors, p.rate.toFixed(1), p.p50_ms, p.p99_ms, figure.ratio, target]);
+  const rows = [['figure', 'req/s (tps)', 'p50 ms', 'p99 ms', 'non-2xx']];
+  for (const variant of result.variants ?? []) {
+    rows.push(loadRow(`read uniform, ${variant.name}`, variant.read));
+    rows.push(loadRow(`read zipf s=1, ${variant.name}`, variant.zipf));
+    rows.push(loadRow(`write, ${variant.name}`, variant.write));
   }
+  if (result.read) rows.push(pgRow('pgbench: the read statement', result.read.pgbench));
+  if (result.read_floor) rows.push(pgRow('pgbench: floor (segment_id by user_id)', result.read_floor.pgbench));
+  if (result.write) rows.push(pgRow('pgbench: the change set', result.write.pgbench));
   for (const kind of ['read', 'write']) {
     const ceiling = result[`${kind}_ceiling`];
-    if (!ceiling) continue;
-    const s = ceiling.service;
-    const row = [`${kind}, bare Fastify (ceiling)`, s.rate, s.p50_ms, s.p99_ms, s.non2xx + s.socket_errors];
-    rows.push([...row, ceiling.pgbench.rate.toFixed(1), '', '', ceiling.ratio, 'for reference']);
+    if (ceiling) rows.push(loadRow(`${kind}, bare Fastify (ceiling)`, ceiling.service));
   }
   console.log(`\nusers ${result.seed?.users}, ${result.options.connections} connections, ${result.options.seconds} s each, ` +
-    `${result.machine.cpus} CPUs, pool ${result.options.pool_size}, WEB_CONCURRENCY ${result.options.web_concurrency}`);
+    `${result.machine.cpus} CPUs, pool ${result.options.pool_size}`);
   console.log(table(rows));
+
+  const ratios = [['ratio', 'value', 'target']];
+  const read = result.read;
+  if (read) {
+    const ok = read.ratio >= targets.readRatio && read.service.p99_ms <= targets.readP99Ms;
+    ratios.push(['read uniform, cache on / pgbench read statement', read.ratio, `>= ${targets.readRatio}, p99 <= ${targets.readP99Ms} ms: ${verdict(ok)}`]);
+  }
+  if (result.cache) {
+    const { uniform_on_vs_off: uniform, zipf_on_vs_off: zipf } = result.cache;
+    ratios.push(['read uniform, cache on / cache off', uniform, `>= ${targets.cacheUniform}: ${verdict(uniform >= targets.cacheUniform)}`]);
+    ratios.push(['read zipf, cache on / cache off', zipf, `>= ${targets.cacheZipf}: ${verdict(zipf >= targets.cacheZipf)}`]);
+  }
+  if (result.read_floor) {
+    const value = result.read_floor.statement_ratio;
+    ratios.push(['pgbench: read statement / floor', value, `>= ${targets.statementVsFloor}: ${verdict(value >= targets.statementVsFloor)}`]);
+  }
+  const write = result.write;
+  if (write) {
+    const ok = write.ratio >= targets.writeRatio && write.service.non2xx === 0 && write.service.socket_errors === 0;
+    ratios.push(['write, cache on / pgbench change set', write.ratio, `>= ${targets.writeRatio}, all 2xx: ${verdict(ok)}`]);
+  }
+  for (const [name, value] of Object.entries(result.workers ?? {})) ratios.push([`2 workers / 1 (${name.replace(/_2_vs_1$/, '')})`, value, 'for reference']);
+  for (const kind of ['read', 'write']) {
+    const ceiling = result[`${kind}_ceiling`];
+    if (ceiling) ratios.push([`${kind}, bare Fastify / pgbench`, ceiling.ratio, 'for reference']);
+  }
+  console.log('');
+  console.log(table(ratios));
   if (result.peak_rss_mb !== undefined) {
-    console.log(`service peak RSS under load: ${result.peak_rss_mb} MB (target <= ${targets.rssMb}: ${verdict(result.peak_rss_mb <= targets.rssMb)})`);
+    console.log(`largest process's peak RSS under load: ${result.peak_rss_mb} MB (target <= ${targets.rssMb}: ${verdict(result.peak_rss_mb <= targets.rssMb)})`);
   }
   const bulk = result.bulk ?? {};
   if (bulk.skipped) {

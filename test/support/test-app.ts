@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock } from '@app/application';
-import { loadConfig, SqlExecutor } from '@app/infrastructure';
+import { loadConfig, ReadCache, SqlExecutor } from '@app/infrastructure';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
 import { FakeClock } from './fake-clock';
@@ -51,16 +51,32 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const baseUrl = await app.getUrl();
   if (!options.clock) clock.restartLedger(); // start-up may have taken long: the ledger starts at the clock's time
   const sql = app.get(SqlExecutor);
+  const readCache = readCacheOf(app);
   return {
     app,
     http: responses.wrap(request(baseUrl.replace('[::1]', '127.0.0.1'))),
     baseUrl,
     clock,
-    sql: (text, params) => sql.rows(text, params),
+    // SQL run by hand bypasses the service: embedded PGlite has no notifications, and on PostgreSQL they
+    // arrive only after the statement returns. Like an operator editing the data, empty the read cache.
+    async sql<T>(text: string, params?: unknown[]) {
+      const rows = await sql.rows<T>(text, params);
+      readCache?.invalidateAll();
+      return rows;
+    },
     async close() {
       await app.close();
       await ownDatabase?.drop();
       responses.assertNoneLeft();
     },
   };
+}
+
+/** The app's read cache; undefined when READ_CACHE_USERS=0. */
+export function readCacheOf(app: NestFastifyApplication): ReadCache | undefined {
+  try {
+    return app.get(ReadCache, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -11,6 +11,7 @@ import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { PrometheusOutcomeCounters } from './metrics/outcome-counters.metrics';
 import { RateLimitMetrics } from './metrics/rate-limit.metrics';
+import { ReadCacheMetrics } from './metrics/read-cache.metrics';
 import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
@@ -32,6 +33,7 @@ export class ApiModule {
         DatabasePoolMetrics,
         ReportBuildsMetrics,
         RateLimitMetrics,
+        ReadCacheMetrics,
         { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
         { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],

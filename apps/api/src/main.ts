@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { AppConfig, checkDataDir, readConfig } from '@app/infrastructure/preflight';
 import { secretMasker } from './logging/secret-masking';
 import { startFailureLine } from './start-failure';
+import { serveWithWorkers } from './workers';
 
 /** Any error that stops start-up: one line naming the cause and what to set, exit 1. */
 function fail(error: unknown, config: Partial<AppConfig>): never {
@@ -22,8 +23,11 @@ async function bootstrap(): Promise<void> {
   } catch (error) {
     return fail(error, {});
   }
-  const { serve } = await import('./serve');
-  await serve(config, (error) => fail(error, config));
+  // WEB_CONCURRENCY > 1: this process only forks and watches the workers, each running this file again.
+  await serveWithWorkers(config.webConcurrency, async () => {
+    const { serve } = await import('./serve');
+    await serve(config, (error) => fail(error, config));
+  });
 }
 
 bootstrap().catch((error: unknown) => fail(error, {}));

@@ -24,3 +24,6 @@ export * from './system-clock';
 export * from './infrastructure.module';
 export * from './database/work-kind';
 export { lookupsWaiting } from './persistence/lookup-batcher';
+export * from './read-cache/read-cache';
+export { CACHE_CONNECTION_NAME } from './read-cache/change-log-poller';
+export { ChangeLogCleaner } from './read-cache/change-log-cleaner';

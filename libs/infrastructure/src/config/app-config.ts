@@ -43,6 +43,10 @@ export class AppConfig {
   reportConcurrency!: number;
   /** Report requests that may wait for a build slot; more get 503 REPORTS_BUSY. */
   reportQueue!: number;
+  /** Users whose answers each process keeps (the read cache); 0: no cache. */
+  readCacheUsers!: number;
+  /** Worker processes sharing the port (PostgreSQL only: embedded PGlite allows one process). */
+  webConcurrency!: number;
   logLevel!: string;
   /** NODE_ENV=development: human-readable logs instead of JSON lines. */
   logPretty!: boolean;
@@ -115,10 +119,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (reportStorage === 'gdrive' && !googleCredentialsFile) {
     throw new ConfigError('GOOGLE_APPLICATION_CREDENTIALS must name a service-account key file when REPORT_STORAGE=gdrive');
   }
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const webConcurrency = integer(env, 'WEB_CONCURRENCY', 1, 1, 64);
+  if (webConcurrency > 1 && !databaseUrl) {
+    throw new ConfigError(
+      `WEB_CONCURRENCY must be 1 without DATABASE_URL (embedded PGlite allows one process on DATA_DIR), got "${webConcurrency}"`,
+    );
+  }
   return Object.assign(new AppConfig(), {
     port,
     host: text(env, 'HOST') ?? '0.0.0.0',
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
     databaseIdleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 30_000, 0, 86_400_000),
@@ -141,6 +152,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 2, 1, 64),
     reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
+    readCacheUsers: integer(env, 'READ_CACHE_USERS', 50_000, 0, 10_000_000),
+    webConcurrency,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: text(env, 'NODE_ENV') === 'development',
   });

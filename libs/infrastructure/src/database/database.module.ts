@@ -9,6 +9,7 @@ import { SqlHistoryRepository } from '../persistence/sql-history-repository';
 import { SqlMembershipRepository } from '../persistence/sql-membership-repository';
 import { SqlSegmentRepository } from '../persistence/sql-segment-repository';
 import { SqlUserRegistry } from '../persistence/sql-user-registry';
+import { readCacheProviders } from '../read-cache/read-cache.providers';
 import { databasePoolProvider } from './database-pool.provider';
 import { DatabaseHangWatch } from './hang-watch';
 import { dataSourceOptions } from './data-source-options';
@@ -32,6 +33,7 @@ export class DatabaseModule {
       { provide: HistoryRepository, useClass: SqlHistoryRepository },
       { provide: UserRegistry, useClass: SqlUserRegistry },
       historyReportSourceProvider,
+      ...readCacheProviders(config),
     ];
     return {
       module: DatabaseModule,

@@ -1,0 +1,114 @@
+import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
+import { ReadCache } from './read-cache';
+
+/** How the poller's connection shows in pg_stat_activity. */
+export const CACHE_CONNECTION_NAME = 'segmentation-read-cache';
+
+/** Polls this often: changes show on other instances within about this, well inside the 1 s promise. */
+const POLL_MS = 200;
+const RECONNECT_MS = 500;
+
+/**
+ * The users changed by transactions that committed after snapshot $1 and before this statement's own
+ * snapshot (returned, for the next poll). 0 stands for "everyone" (a bulk change recorded as NULL).
+ */
+const CHANGES_SINCE = `
+  SELECT pg_current_snapshot()::text AS snapshot,
+    (SELECT array_agg(DISTINCT coalesce(user_id, 0))
+     FROM membership_changes
+     WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS users`;
+
+/**
+ * PostgreSQL mode: a dedicated connection that polls the change log (migration MembershipChanges) for
+ * what other instances, the cleaner, the CLI or SQL by hand changed, and invalidates this instance's
+ * ReadCache. Each poll sees every change committed before its statement's snapshot, so an answered
+ * poll confirms the cache up to the moment it was sent. A lost connection suspends the cache (reads
+ * go to the database) until a new one has polled; the cache starts empty then.
+ */
+export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ReadCache');
+  private client: Client | undefined;
+  private snapshot: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lostLogged = false;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly cache: ReadCache,
+  ) {}
+
+  onModuleInit(): Promise<void> {
+    return this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.cache.suspend();
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      application_name: CACHE_CONNECTION_NAME,
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+      // A poll that takes longer has let the cache lapse anyway: give up and reconnect.
+      query_timeout: 5_000,
+    });
+    this.client = client;
+    this.snapshot = undefined;
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await this.poll(client);
+    } catch (error) {
+      this.lost(client, error);
+    }
+  }
+
+  private async poll(client: Client): Promise<void> {
+    const sentAt = Date.now();
+    if (this.snapshot === undefined) {
+      const { rows } = await client.query<{ snapshot: string }>(`SELECT pg_current_snapshot()::text AS snapshot`);
+      if (this.client !== client) return;
+      // Reads under way may predate this snapshot: none of them is kept.
+      this.cache.invalidateAll();
+      this.snapshot = rows[0].snapshot;
+      if (this.lostLogged) this.logger.log('read cache polling again: cache on');
+      this.lostLogged = false;
+    } else {
+      const { rows } = await client.query<{ snapshot: string; users: string[] | null }>(CHANGES_SINCE, [this.snapshot]);
+      if (this.client !== client) return;
+      const users = (rows[0].users ?? []).map(Number);
+      if (users.includes(0)) this.cache.invalidateAll();
+      else this.cache.invalidate(users);
+      this.snapshot = rows[0].snapshot;
+    }
+    this.cache.confirm(sentAt);
+    this.timer = setTimeout(() => this.poll(client).catch((error: unknown) => this.lost(client, error)), POLL_MS);
+    this.timer.unref();
+  }
+
+  private lost(client: Client, error?: unknown): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    clearTimeout(this.timer);
+    this.cache.suspend();
+    client.on('error', () => undefined);
+    client.end().catch(() => undefined);
+    if (this.stopped) return;
+    if (!this.lostLogged) {
+      this.logger.warn(
+        `read cache off: its change-log connection failed (${(error as Error)?.message ?? 'closed'}); reconnecting`,
+      );
+      this.lostLogged = true;
+    }
+    this.timer = setTimeout(() => void this.connect(), RECONNECT_MS);
+    this.timer.unref();
+  }
+}
