@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock } from '@app/application';
-import { loadConfig, SqlExecutor } from '@app/infrastructure';
+import { loadConfig, ReadRouter, SqlExecutor } from '@app/infrastructure';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
 import { FakeClock } from './fake-clock';
@@ -51,12 +51,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const baseUrl = await app.getUrl();
   if (!options.clock) clock.restartLedger(); // start-up may have taken long: the ledger starts at the clock's time
   const sql = app.get(SqlExecutor);
+  const router = app.get(ReadRouter);
   return {
     app,
     http: responses.wrap(request(baseUrl.replace('[::1]', '127.0.0.1'))),
     baseUrl,
     clock,
-    sql: (text, params) => sql.rows(text, params),
+    // SQL the test runs is this instance's write: its next reads must see it (with replicas, too).
+    sql: async <T>(text: string, params?: unknown[]) => {
+      const rows = await sql.rows<T>(text, params);
+      router.allWritten();
+      return rows;
+    },
     async close() {
       await app.close();
       await ownDatabase?.drop();

@@ -25,6 +25,7 @@ import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { RateLimitMetrics } from './metrics/rate-limit.metrics';
+import { ReadRoutingMetrics } from './metrics/read-routing.metrics';
 import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
@@ -58,6 +59,7 @@ export class ApiModule {
         DatabasePoolMetrics,
         ReportBuildsMetrics,
         RateLimitMetrics,
+        ReadRoutingMetrics,
         { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],
     };

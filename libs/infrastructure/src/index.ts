@@ -18,3 +18,5 @@ export * from './system-clock';
 export * from './persistence.module';
 export * from './database/work-kind';
 export { lookupsWaiting } from './persistence/lookup-batcher';
+export * from './replicas/read-router';
+export * from './replicas/replica-lag-watcher';

@@ -17,6 +17,8 @@ import { SqlHistoryRepository } from './persistence/sql-history-repository';
 import { SqlMembershipRepository } from './persistence/sql-membership-repository';
 import { SqlSegmentRepository } from './persistence/sql-segment-repository';
 import { SqlUserRegistry } from './persistence/sql-user-registry';
+import { ReadRouter } from './replicas/read-router';
+import { replicaProviders } from './replicas/replica-providers';
 import { createReportStorage } from './storage/report-storage.factory';
 import { SystemClock } from './system-clock';
 
@@ -50,8 +52,8 @@ export class PersistenceModule {
     return {
       module: PersistenceModule,
       global: true,
-      providers: [...providers, DatabaseCloser],
-      exports: providers.map((provider) => ('provide' in provider ? provider.provide : provider)),
+      providers: [...providers, ...replicaProviders(config), DatabaseCloser],
+      exports: [...providers.map((provider) => ('provide' in provider ? provider.provide : provider)), ReadRouter],
     };
   }
 }

@@ -69,6 +69,11 @@ export class SqlExecutor implements SqlRunner {
     this.maxWaiting = config.databaseMaxWaiting;
   }
 
+  /** The same executor over another pool (a replica's): same deadlines, same shedding. */
+  static overPool(pool: Pool, config: AppConfig): SqlExecutor {
+    return new SqlExecutor({ driver: { master: pool } } as unknown as DataSource, config);
+  }
+
   /** How many connections the pool opens at most. */
   get maxConnections(): number {
     return this.pool.options.max ?? 10;

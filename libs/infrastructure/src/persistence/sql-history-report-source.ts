@@ -4,6 +4,7 @@ import { escapeLiteral, Pool } from 'pg';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { ReadRouter } from '../replicas/read-router';
 import { pgCopyOut } from './pg-copy-out';
 import { pgCursorOut } from './pg-cursor-out';
 
@@ -38,6 +39,7 @@ export class SqlHistoryReportSource implements HistoryReportSource, OnApplicatio
   constructor(
     private readonly database: Database,
     config: AppConfig,
+    private readonly router: ReadRouter,
   ) {
     this.statementTimeoutMs = config.databaseBulkTimeoutMs;
     const shared = (database.dataSource.driver as unknown as { master: Pool }).master;
@@ -61,10 +63,28 @@ export class SqlHistoryReportSource implements HistoryReportSource, OnApplicatio
     await this.ownPool?.end();
   }
 
-  streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
+  async streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
     const select = historyReportSelect(filter);
-    return this.database.embedded
-      ? pgCursorOut(this.pool, select, consume, this.statementTimeoutMs)
-      : pgCopyOut(this.pool, select, consume);
+    if (this.database.embedded) return pgCursorOut(this.pool, select, consume, this.statementTimeoutMs);
+    const target = await this.router.forComplete();
+    const replicaPool = this.router.reportPoolOf(target);
+    if (replicaPool) {
+      let started = false;
+      const consumeOnce = (csv: Readable) => {
+        started = true;
+        return consume(csv);
+      };
+      try {
+        const report = await pgCopyOut(replicaPool, select, consumeOnce);
+        this.router.count(target.name);
+        return report;
+      } catch (error) {
+        // Storage has begun to take this stream: it cannot be sent twice.
+        if (started) throw error;
+      }
+    }
+    const report = await pgCopyOut(this.pool, select, consume);
+    this.router.count(this.router.primary.name);
+    return report;
   }
 }

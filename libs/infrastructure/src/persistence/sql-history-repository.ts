@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { HistoryPage, HistoryQuery, HistoryRepository } from '@app/application';
+import { ReadRouter } from '../replicas/read-router';
 import { HistoryRow, toHistoryEntry } from './rows';
-import { SqlExecutor } from './sql-executor';
+import { SqlRunner } from './sql-executor';
 
 /**
  * Keyset pages over (at, id), the ledger's order, on the (user_id, at, id) index. The cursor is the last
@@ -9,10 +10,14 @@ import { SqlExecutor } from './sql-executor';
  */
 @Injectable()
 export class SqlHistoryRepository implements HistoryRepository {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(private readonly router: ReadRouter) {}
 
-  async pageOfUser(query: HistoryQuery): Promise<HistoryPage> {
-    const rows = await this.sql.rows<HistoryRow & { id: string }>(
+  pageOfUser(query: HistoryQuery): Promise<HistoryPage> {
+    return this.router.read(this.router.forUser(query.userId), (sql) => this.pageIn(sql, query));
+  }
+
+  private async pageIn(sql: SqlRunner, query: HistoryQuery): Promise<HistoryPage> {
+    const rows = await sql.rows<HistoryRow & { id: string }>(
       `SELECT id, user_id, segment, operation, reason, at FROM membership_history
        WHERE user_id = $1 AND ($2::timestamptz IS NULL OR at >= $2) AND ($3::timestamptz IS NULL OR at < $3)
          AND ($4::bigint IS NULL OR (at, id) > (SELECT at, id FROM membership_history WHERE id = $4 AND user_id = $1))

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
 import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository } from '@app/application';
+import { ReadRouter } from '../replicas/read-router';
 import { ledgerTime } from './ledger-time';
 import {
   activeSql,
@@ -31,10 +32,18 @@ export class SqlSegmentRepository implements SegmentRepository {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
+    private readonly router: ReadRouter,
   ) {}
 
+  /** A write that may change any user's segments (auto-assignment, deletion): later reads must see it. */
+  private async writing<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    this.router.allWritten();
+    return result;
+  }
+
   create(segment: NewSegment, now: Date): Promise<Segment | undefined> {
-    return this.sql.transaction(async (tx) => {
+    return this.writing(this.sql.transaction(async (tx) => {
       if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       const [created] = await tx.rows<{ id: string }>(
         `INSERT INTO segments (slug, description, auto_percent, created_at) VALUES ($1, $2, $3, $4)
@@ -47,15 +56,19 @@ export class SqlSegmentRepository implements SegmentRepository {
         await tx.rows(JOIN_BUCKET_RANGE, [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at]);
       }
       return this.findIn(tx, segment.slug, now);
-    });
+    }));
   }
 
   findBySlug(slug: string, now: Date): Promise<Segment | undefined> {
-    return this.findIn(this.sql, slug, now);
+    return this.router.read(this.router.forAll(), (sql) => this.findIn(sql, slug, now));
   }
 
-  async listAfter(afterSlug: string | undefined, limit: number, now: Date): Promise<Page<Segment>> {
-    const rows = await this.sql.rows<SegmentRow>(
+  listAfter(afterSlug: string | undefined, limit: number, now: Date): Promise<Page<Segment>> {
+    return this.router.read(this.router.forAll(), (sql) => this.listIn(sql, afterSlug, limit, now));
+  }
+
+  private async listIn(sql: SqlRunner, afterSlug: string | undefined, limit: number, now: Date): Promise<Page<Segment>> {
+    const rows = await sql.rows<SegmentRow>(
       `SELECT ${SEGMENT_COLUMNS} FROM segments s
        WHERE $2::text IS NULL OR s.slug > $2::text
        ORDER BY s.slug LIMIT $3`,
@@ -65,7 +78,7 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   update(slug: string, changes: SegmentChanges, now: Date): Promise<Segment | undefined> {
-    return this.sql.transaction(async (tx) => {
+    return this.writing(this.sql.transaction(async (tx) => {
       const rebalances = changes.autoPercent !== undefined;
       if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
@@ -76,11 +89,11 @@ export class SqlSegmentRepository implements SegmentRepository {
       }
       if (rebalances) await this.rebalance(tx, segment, changes.autoPercent ?? null);
       return this.findIn(tx, slug, now);
-    });
+    }));
   }
 
   delete(slug: string): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
+    return this.writing(this.sql.transaction(async (tx) => {
       await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       const segment = await this.lock(tx, slug, 'FOR UPDATE');
       if (!segment) return false;
@@ -96,18 +109,28 @@ export class SqlSegmentRepository implements SegmentRepository {
       );
       await tx.rows(`DELETE FROM segments WHERE id = $1`, [segment.id]);
       return true;
-    });
+    }));
   }
 
-  async membersAfter(
+  membersAfter(
     slug: string,
     afterUserId: number | undefined,
     limit: number,
     now: Date,
   ): Promise<Page<SegmentMember> | undefined> {
-    const [segment] = await this.sql.rows<{ id: string }>(`SELECT id FROM segments WHERE slug = $1`, [slug]);
+    return this.router.read(this.router.forAll(), (sql) => this.membersIn(sql, slug, afterUserId, limit, now));
+  }
+
+  private async membersIn(
+    sql: SqlRunner,
+    slug: string,
+    afterUserId: number | undefined,
+    limit: number,
+    now: Date,
+  ): Promise<Page<SegmentMember> | undefined> {
+    const [segment] = await sql.rows<{ id: string }>(`SELECT id FROM segments WHERE slug = $1`, [slug]);
     if (!segment) return undefined;
-    const rows = await this.sql.rows<MemberRow>(
+    const rows = await sql.rows<MemberRow>(
       `SELECT m.user_id, m.source, m.added_at, m.expires_at FROM memberships m
        WHERE m.segment_id = $1 AND m.user_id > $2 AND ${activeSql('m', '$3')}
        ORDER BY m.user_id LIMIT $4`,

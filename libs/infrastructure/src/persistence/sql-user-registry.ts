@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, Registration, UserRegistry } from '@app/application';
+import { ReadRouter } from '../replicas/read-router';
 import { ledgerTime } from './ledger-time';
 import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './membership-sql';
 import { SqlExecutor } from './sql-executor';
@@ -9,10 +10,11 @@ export class SqlUserRegistry implements UserRegistry {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
+    private readonly router: ReadRouter,
   ) {}
 
-  register(userIds: number[], now: Date): Promise<Registration> {
-    return this.sql.transaction(async (tx) => {
+  async register(userIds: number[], now: Date): Promise<Registration> {
+    const registration = await this.sql.transaction(async (tx) => {
       const created = await tx.rows<{ user_id: string }>(
         `INSERT INTO users (user_id, known_since)
          SELECT id, $2 FROM unnest($1::bigint[]) AS id ORDER BY id
@@ -27,5 +29,8 @@ export class SqlUserRegistry implements UserRegistry {
       ]);
       return { registered: created.length, autoAssigned: count };
     });
+    // New users joined auto segments: any user's next read on this instance must see it.
+    this.router.allWritten();
+    return registration;
   }
 }
