@@ -21,6 +21,10 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ DATABASE_POOL_SIZE: '-3' }, 'DATABASE_POOL_SIZE'],
     [{ PUBLIC_BASE_URL: 'not a url' }, 'PUBLIC_BASE_URL'],
     [{ API_KEYS: ' , ,' }, 'API_KEYS'],
+    // Embedded PGlite (no DATABASE_URL) has no replicas.
+    [{ DATABASE_REPLICA_URLS: 'postgresql://127.0.0.1:5433/segments' }, 'DATABASE_REPLICA_URLS'],
+    [{ DATABASE_URL: 'postgresql://127.0.0.1/segments', DATABASE_REPLICA_URLS: 'mysql://replica/segments' }, 'DATABASE_REPLICA_URLS'],
+    [{ REPLICA_MAX_LAG_MS: '5' }, 'REPLICA_MAX_LAG_MS'],
   ])('%j names %s and exits non-zero', (env, variable) => {
     expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
   });
