@@ -16,28 +16,18 @@ const { join, resolve } = require('node:path');
 const { createDatabase, seed, SEGMENTS, withClient, withDatabase } = require('./lib/database');
 const { ensureWrk, runWrk, runAutocannon } = require('./lib/http-load');
 const { run, sleep, startService } = require('./lib/processes');
+const { parseOptions } = require('./lib/options');
 const { startReplicaPair } = require('./lib/replica-pair');
 
 const ROOT = resolve(__dirname, '..');
 
 function parseArgs(argv) {
-  const options = { users: 100_000, seconds: 10, rounds: 2, connections: 32, warmup: 3, build: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || !/^\d+$/.test(next)) throw new Error(`${arg} needs a positive integer`);
-      return Number(next);
-    };
-    if (arg === '--users') options.users = value();
-    else if (arg === '--seconds') options.seconds = value();
-    else if (arg === '--rounds') options.rounds = value();
-    else if (arg === '--connections') options.connections = value();
-    else if (arg === '--warmup') options.warmup = value();
-    else if (arg === '--no-build') options.build = false;
-    else throw new Error(`unknown option ${arg}`);
-  }
-  return options;
+  return parseOptions(
+    argv,
+    { users: 100_000, seconds: 10, rounds: 2, connections: 32, warmup: 3, build: true },
+    { '--no-build': ['build', false] },
+    __filename,
+  );
 }
 
 const log = (message) => console.log(`[bench:replicas ${new Date().toISOString().slice(11, 19)}] ${message}`);

@@ -89,11 +89,12 @@ export class SqlMembershipRepository implements MembershipRepository {
     private readonly router: ReadRouter,
   ) {}
 
-  /** Half the target's pool at most: on the primary, the rest stays free for change sets. */
+  /** On the primary half its pool at most (the rest stays free for change sets); a replica's whole pool. */
   private batcherOf(target: ReadTarget): LookupBatcher<Lookup, Membership[]> {
     let batcher = this.reads.get(target);
     if (!batcher) {
-      const maxInFlight = Math.max(1, Math.floor(target.sql.maxConnections / 2));
+      const connections = target.sql.maxConnections;
+      const maxInFlight = target.replica ? connections : Math.max(1, Math.floor(connections / 2));
       const load = (lookups: Lookup[]) => this.router.read(target, (sql) => this.activeOfMany(sql, lookups));
       // A read waits for its turn as long, and with as many others, as a request may wait for a connection.
       batcher = new LookupBatcher(load, maxInFlight, MAX_LOOKUPS_PER_STATEMENT, {

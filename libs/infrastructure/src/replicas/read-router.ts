@@ -83,7 +83,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       const target = this.pick(Math.max(asked, this.fences.ofAll()));
       if (target !== this.primary || this.targets.size === 0 || Date.now() > until) return target;
-      await this.watcher.nextTick();
+      await Promise.race([this.watcher.nextTick(), new Promise((resolve) => setTimeout(resolve, this.watcher.intervalMs * 2))]);
     }
   }
 
