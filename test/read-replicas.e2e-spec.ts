@@ -1,6 +1,7 @@
 import { parsePrometheus, sampleValue } from './support/prometheus';
 import { describeWithReplica, ReplicatedCluster, startReplicatedCluster } from './support/replicated-cluster';
 import { startTestApp, TestApp } from './support/test-app';
+import { startFreezingProxy } from './reliability/support/freezing-proxy';
 import { waitFor } from './reliability/support/wait-for';
 
 /**
@@ -41,13 +42,14 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
 
   const app = () => t!;
   const db = () => cluster!;
-  const metric = async (name: string, labels: Record<string, string>) =>
-    sampleValue(parsePrometheus((await app().http.get('/metrics').expect(200)).text), name, labels) ?? 0;
-  const replicaReads = () => metric('segments_db_reads_total', { database: db().replicaName });
-  const slugsOf = async (userId: number) =>
-    ((await app().http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map((s) => s.slug);
-  const readiness = async () => (await app().http.get('/health/ready').expect(200)).body;
-  const replicaState = async () => (await readiness()).databases.find((d: { role: string }) => d.role === 'replica')?.state;
+  const metric = async (name: string, labels: Record<string, string>, on = app()) =>
+    sampleValue(parsePrometheus((await on.http.get('/metrics').expect(200)).text), name, labels) ?? 0;
+  const replicaReads = (on = app(), replica = db().replicaName) => metric('segments_db_reads_total', { database: replica }, on);
+  const slugsOf = async (userId: number, on = app()) =>
+    ((await on.http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map((s) => s.slug);
+  const readiness = async (on = app()) => (await on.http.get('/health/ready').expect(200)).body;
+  const replicaState = async (on = app(), replica = db().replicaName) =>
+    (await readiness(on)).databases.find((d: { name: string }) => d.name === replica)?.state;
   /** A change set made by "another instance": straight on the primary, unknown to this service. */
   const changeElsewhere = (userId: number) =>
     db().sql('primary', DATABASE, `SELECT * FROM apply_change_set($1, ARRAY[$2], ARRAY[NULL]::timestamptz[], ARRAY[]::text[], $3)`, [
@@ -55,10 +57,10 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
       SLUG,
       app().clock.offsetMs(),
     ]);
-  const servedByReplica = async (read: () => Promise<unknown>) => {
-    const before = await replicaReads();
+  const servedByReplica = async (read: () => Promise<unknown>, on = app(), replica = db().replicaName) => {
+    const before = await replicaReads(on, replica);
     await read();
-    return (await replicaReads()) > before;
+    return (await replicaReads(on, replica)) > before;
   };
 
   it('reads go to the replica; paused past the bound it is skipped; own writes and reports always see everything', async () => {
@@ -109,5 +111,33 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
     await db().replica.start();
     await waitFor('the replica to serve again', 10_000, async () => servedByReplica(() => slugsOf(2)));
     expect(await replicaState()).toBe('up');
+  });
+
+  it('a hung replica is skipped within the bound, and does not stop the replica next to it serving', async () => {
+    // Two replica URLs: the replica itself, and the same replica through a proxy that can hang.
+    const proxy = await startFreezingProxy('127.0.0.1', db().replica.port);
+    const direct = db().replica.url(DATABASE);
+    const hung = `127.0.0.1:${proxy.port}`;
+    const url = db().primary.url(DATABASE);
+    const second = await startTestApp({
+      database: { kind: 'postgres', url, env: { DATABASE_URL: url, DATABASE_REPLICA_URLS: `${proxy.through(direct)},${direct}` }, drop: async () => undefined },
+      env: { REPLICA_MAX_LAG_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_TIMEOUT_MS: '1000' },
+    });
+    try {
+      const states = async () => [await replicaState(second, hung), await replicaState(second)];
+      await waitFor('both replicas to be up', 10_000, async () => (await states()).every((state) => state === 'up'));
+      proxy.freeze();
+      await waitFor('readiness to report the hung replica down', 5_000, async () => (await replicaState(second, hung)) === 'down');
+      for (let i = 0; i < 5; i++) {
+        expect(await states()).toEqual(['down', 'up']);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await waitFor('the other replica to serve', 5_000, () => servedByReplica(() => slugsOf(1, second), second));
+      expect(await slugsOf(2, second)).toEqual([SLUG]);
+    } finally {
+      proxy.thaw();
+      await second.close();
+      await proxy.close();
+    }
   });
 });

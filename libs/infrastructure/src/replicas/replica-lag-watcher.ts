@@ -22,6 +22,8 @@ interface Watched {
   down: boolean;
   /** The `at` of the newest primary sample this replica has replayed; -Infinity: none yet. */
   caughtUpTo: number;
+  /** Its check still running (a hung replica's never ends). */
+  checking?: Promise<void>;
 }
 
 /** A WAL position `16/B374D848` as a number. */
@@ -114,7 +116,23 @@ export class ReplicaLagWatcher {
       // Without a fresh sample no replica looks fresher than the last one: they age past the bound.
       return;
     }
-    await Promise.all(this.watched.map((entry) => this.check(entry)));
+    // A slow replica's check goes on in the background: it must not hold up the next sample, nor the others.
+    const checks = Promise.all(this.watched.map((entry) => this.checkOf(entry)));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([checks, new Promise((resolve) => (timer = setTimeout(resolve, this.intervalMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** The replica's running check, or a new one. Not answering within the lag bound (hung, or its network is) is down. */
+  private checkOf(entry: Watched): Promise<void> {
+    if (entry.checking) return entry.checking;
+    const late = setTimeout(() => (entry.down = true), this.maxLagMs);
+    late.unref();
+    entry.checking = this.check(entry).finally(() => {
+      clearTimeout(late);
+      entry.checking = undefined;
+    });
+    return entry.checking;
   }
 
   private async check(entry: Watched): Promise<void> {
