@@ -4,6 +4,7 @@
  * `npm run bench`: the service under HTTP load against what PostgreSQL itself does with the same SQL.
  *
  *   npm run bench -- [--users 100000] [--seconds 10] [--connections 32] [--no-build] [--bulk] [--keep-db]
+ *   npm run bench -- --embedded [...]   # embedded PGlite instead: start-up, memory, loads (bench/embedded.js)
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
  * own database. Each load also runs against bare Fastify routes on the same repository (the ceiling
@@ -157,7 +158,8 @@ async function main() {
   console.log(`\nresults: ${file}`);
 }
 
-main().catch((error) => {
+const entry = process.argv.includes('--embedded') ? require('./embedded').main : main;
+entry().catch((error) => {
   console.error(`bench failed: ${error.stack ?? error}`);
   process.exit(1);
 });

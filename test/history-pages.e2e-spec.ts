@@ -62,6 +62,13 @@ describe('history pages', () => {
     expect(third.items.at(-1)!.at).toBe('2030-01-01T00:00:11.000Z');
   });
 
+  it('takes any RFC 3339 bound, from year 0001 to 9999 (years below 100 were read as 19xx and refused)', async () => {
+    const all = await page({ from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999Z', limit: 1 });
+    expect(all.items[0].at).toBe('2030-01-01T00:00:00.000Z');
+    const none = await page({ from: '0001-01-01T00:00:00Z', to: '0099-12-31T23:59:59Z' });
+    expect(none).toEqual({ items: [], next_cursor: null });
+  });
+
   it.each(['0', '1001', '-1', '1.5', 'ten'])('rejects limit=%s', async (limit) => {
     const answer = await t.http.get(`/api/v1/users/${USER}/history`).query({ limit }).expect(400);
     expect(answer.body.code).toBe('VALIDATION_FAILED');

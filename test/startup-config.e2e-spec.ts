@@ -25,6 +25,10 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ DATABASE_REPLICA_URLS: 'postgresql://127.0.0.1:5433/segments' }, 'DATABASE_REPLICA_URLS'],
     [{ DATABASE_URL: 'postgresql://127.0.0.1/segments', DATABASE_REPLICA_URLS: 'mysql://replica/segments' }, 'DATABASE_REPLICA_URLS'],
     [{ REPLICA_MAX_LAG_MS: '5' }, 'REPLICA_MAX_LAG_MS'],
+    // A directory that cannot be made: Node's own recursive mkdir never returned here (start-up hung).
+    [{ DATA_DIR: '/proc/segments-data' }, 'DATA_DIR'],
+    [{ DATA_DIR: '/etc/hostname' }, 'DATA_DIR'],
+    [{ DATA_DIR: '/etc/hostname/data' }, 'DATA_DIR'],
   ])('%j names %s and exits non-zero', (env, variable) => {
     expect(startFailure(env)).toMatch(new RegExp(`^invalid configuration: ${variable} `));
   });

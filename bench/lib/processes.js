@@ -97,7 +97,7 @@ function sampleRss(pid, everyMs = 200) {
   };
 }
 
-async function waitForHttp(url, { timeoutMs = 60_000, child } = {}) {
+async function waitForHttp(url, { timeoutMs = 60_000, child, pollMs = 200 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child && child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode} during start-up`);
@@ -108,7 +108,7 @@ async function waitForHttp(url, { timeoutMs = 60_000, child } = {}) {
       /* not listening yet */
     }
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await sleep(200);
+    await sleep(pollMs);
   }
 }
 
@@ -123,9 +123,9 @@ function startProdArgs(root) {
 /**
  * Starts the built service the way `npm run start:prod` does (node itself, not npm, so that the pid is
  * the service's) with `env`, output to `logFile`, and waits until it is ready. `args` runs another
- * node script instead, with the same environment.
+ * node script instead, with the same environment. `pollMs`: how often readiness is asked (start-up timing).
  */
-async function startService({ root, env, logFile, args = startProdArgs(root) }) {
+async function startService({ root, env, logFile, args = startProdArgs(root), pollMs }) {
   const port = await freePort();
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
@@ -150,7 +150,7 @@ async function startService({ root, env, logFile, args = startProdArgs(root) }) 
     },
   };
   try {
-    await waitForHttp(`${baseUrl}/health/ready`, { child });
+    await waitForHttp(`${baseUrl}/health/ready`, { child, pollMs });
   } catch (error) {
     await service.stop();
     let tail = '';

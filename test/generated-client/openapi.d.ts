@@ -565,6 +565,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -699,6 +714,21 @@ export interface operations {
                         statusCode?: 401;
                         /** @enum {unknown} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -898,6 +928,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -1044,6 +1089,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "SEGMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1199,6 +1259,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "SEGMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1387,6 +1462,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -1521,6 +1611,21 @@ export interface operations {
                         statusCode?: 401;
                         /** @enum {unknown} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -1690,6 +1795,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -1842,6 +1962,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "SEGMENT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -2019,6 +2154,21 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
             /** @description Request Timeout: REQUEST_TIMEOUT */
             408: {
                 headers: {
@@ -2156,6 +2306,21 @@ export interface operations {
                         statusCode?: 401;
                         /** @enum {unknown} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };
@@ -2307,6 +2472,21 @@ export interface operations {
                         statusCode?: 404;
                         /** @enum {unknown} */
                         code?: "REPORT_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
                     };
                 };
             };

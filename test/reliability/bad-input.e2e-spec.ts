@@ -236,6 +236,20 @@ describe('bad input, generated', () => {
     await expectDatabaseUnchanged();
   });
 
+  it('answers 406 when Accept excludes JSON, before anything changes; JSON in any form of Accept passes', async () => {
+    for (const accept of ['text/html', 'text/csv, application/xml', 'application/json;q=0, */*', 'image/*']) {
+      const change = await t.http.patch('/api/v1/users/3/segments').set('accept', accept).send({ add: ['FUZZ_A'] });
+      expect({ accept, status: change.status, code: change.body.code }).toEqual({ accept, status: 406, code: 'NOT_ACCEPTABLE' });
+      const read = await t.http.get('/api/v1/users/1/segments').set('accept', accept);
+      expect({ accept, status: read.status }).toEqual({ accept, status: 406 });
+    }
+    for (const accept of ['application/json', 'application/*', 'text/html, */*;q=0.1', 'APPLICATION/JSON; q=0.5', '*/*']) {
+      const read = await t.http.get('/api/v1/users/1/segments').set('accept', accept);
+      expect({ accept, status: read.status }).toEqual({ accept, status: 200 });
+    }
+    await expectDatabaseUnchanged();
+  });
+
   it('answers 413 to bodies over 1 MiB', async () => {
     await fc.assert(
       fc.asyncProperty(bodyRequests((endpoint) => oversizeBodies(endpoint.shape.valid)), ({ method, path, body }) =>

@@ -81,4 +81,29 @@ describeOnPostgres('hung database (a freezing proxy in front of PostgreSQL)', ()
     expect((after.json as { segments: Array<{ slug: string }> }).segments.map((segment) => segment.slug)).toEqual(['HUNG_A']);
     expect((await change(2)).status).toBe(200);
   });
+
+  it('cuts bulk work and reports, whose own deadline is minutes, within seconds of the freeze', async () => {
+    const post = (path: string, body: unknown) =>
+      rawRequest(t.baseUrl, {
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        timeoutMs: NEVER_MS,
+      });
+    // Both kinds of work then find an open connection: the freeze catches them mid-statement, not connecting.
+    expect((await get('/api/v1/reports/history?period=2020-01')).status).toBe(200);
+    expect((await post('/api/v1/segments', { slug: 'HUNG_AUTO_0', auto_percent: 5 })).status).toBe(201);
+
+    proxy.freeze();
+    const answers = await Promise.all([
+      post('/api/v1/segments', { slug: 'HUNG_AUTO_1', auto_percent: 10 }),
+      get('/api/v1/reports/history?period=2020-02'),
+    ]);
+    expectUnavailable('auto-assignment', answers[0]);
+    expectUnavailable('report', answers[1]);
+
+    proxy.thaw();
+    await waitFor('reports to succeed again after the thaw', 20_000, async () => (await get('/api/v1/reports/history?period=2020-03')).status === 200);
+  });
 });

@@ -2,6 +2,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/infrastructure';
 import { accessGate } from './http/access-gate';
+import { refuseUnacceptable } from './http/acceptable-media';
 import { ApiKeyCheck } from './http/api-key-check';
 import { RateLimit } from './http/rate-limit';
 import { clientErrorHandler } from './http/client-errors';
@@ -65,6 +66,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   // The API speaks JSON only: a text body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', echoRequestId);
+  fastify.addHook('onRequest', refuseUnacceptable);
   registerSecurityHeaders(app);
   // Rate limit and API keys are checked before the body is read: unknown routes and bad bodies need a key too.
   fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), app.get(RateLimit)));

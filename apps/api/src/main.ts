@@ -1,14 +1,7 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, Database, DataDirLock, loadConfig, loadEnvFile } from '@app/infrastructure';
-import { ApiModule } from './api.module';
-import { configureApp, createHttpAdapter } from './app.setup';
+import { AppConfig, checkDataDir, loadConfig, loadEnvFile } from '@app/infrastructure/preflight';
 import { secretMasker } from './logging/secret-masking';
 import { startFailureLine } from './start-failure';
-
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Any error that stops start-up: one line naming the cause and what to set, exit 1. */
 function fail(error: unknown, config: Partial<AppConfig>): never {
@@ -16,58 +9,21 @@ function fail(error: unknown, config: Partial<AppConfig>): never {
   process.exit(1);
 }
 
-function readConfig(): AppConfig {
+/**
+ * Start-up checks the configuration and DATA_DIR first, and loads Nest and the database driver only
+ * when they pass: a bad variable or a data directory another process holds is refused in milliseconds.
+ */
+async function bootstrap(): Promise<void> {
+  let config: AppConfig;
   try {
     loadEnvFile();
-    return loadConfig();
+    config = loadConfig();
+    checkDataDir(config);
   } catch (error) {
     return fail(error, {});
   }
-}
-
-/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database, exit 0. */
-function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
-  let closing = false;
-  const close = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.log(`${signal} received, shutting down`);
-    setTimeout(() => {
-      logger.error('shutdown took too long, exiting');
-      process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
-    await app.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void close('SIGTERM'));
-  process.on('SIGINT', () => void close('SIGINT'));
-}
-
-/** Where a process on this machine reaches the API (the CLI, through DATA_DIR's lock). */
-function localUrl(app: NestFastifyApplication, host: string): string {
-  const { port } = app.getHttpServer().address() as { port: number };
-  const reachable = ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
-}
-
-async function bootstrap(): Promise<void> {
-  const config = readConfig();
-  const logger = new Logger('Main');
-  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
-  // Nest's start-up chatter is held back until listening, and a failure is rethrown to `fail`
-  // instead of being logged with its stack trace: the buffer is then never printed.
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), {
-    bufferLogs: true,
-    autoFlushLogs: false,
-    abortOnError: false,
-  }).catch((error: unknown) => fail(error, config));
-  configureApp(app);
-  closeOnSignals(app, logger);
-  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => fail(error, config));
-  app.flushLogs();
-  app.get(Database).announce(localUrl(app, config.host));
-  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
-  logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
+  const { serve } = await import('./serve');
+  await serve(config, (error) => fail(error, config));
 }
 
 bootstrap().catch((error: unknown) => fail(error, {}));

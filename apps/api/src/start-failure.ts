@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, databaseStartFailure } from '@app/infrastructure';
+import { AppConfig, ConfigError, databaseStartFailure } from '@app/infrastructure/preflight';
 
 /** The one line start-up prints for an error that stops it: the cause and what to set, no stack trace. */
 export function startFailureLine(error: unknown, config: Partial<Pick<AppConfig, 'databaseUrl' | 'host' | 'port'>>): string {

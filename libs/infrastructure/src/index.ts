@@ -4,6 +4,8 @@ export * from './database/database';
 export * from './database/database-errors';
 export * from './database/database-start-failure';
 export * from './database/data-dir-lock';
+export * from './database/data-dir';
+export * from './database/hang-watch';
 export * from './database/migrations';
 export * from './persistence/sql-executor';
 export * from './persistence/sql-segment-repository';

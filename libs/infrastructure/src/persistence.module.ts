@@ -11,6 +11,7 @@ import {
 } from '@app/application';
 import { AppConfig } from './config/app-config';
 import { Database } from './database/database';
+import { DatabaseHangWatch } from './database/hang-watch';
 import { SqlExecutor } from './persistence/sql-executor';
 import { SqlHistoryReportSource } from './persistence/sql-history-report-source';
 import { SqlHistoryRepository } from './persistence/sql-history-repository';
@@ -40,6 +41,7 @@ export class PersistenceModule {
       { provide: AppConfig, useValue: config },
       { provide: Database, useFactory: () => Database.open(config, { owner }) },
       { provide: DataSource, useFactory: (database: Database) => database.dataSource, inject: [Database] },
+      { provide: DatabaseHangWatch, useFactory: () => new DatabaseHangWatch(config.databaseUrl, config.databaseStatementTimeoutMs) },
       SqlExecutor,
       { provide: SegmentRepository, useClass: SqlSegmentRepository },
       { provide: MembershipRepository, useClass: SqlMembershipRepository },

@@ -7,6 +7,7 @@ import { ErrorResponse } from './error-response';
 /** Answers any /api/v1 operation can give, whatever it does. */
 const API_ERRORS: ErrorCode[] = [
   'UNAUTHORIZED',
+  'NOT_ACCEPTABLE',
   'REQUEST_TIMEOUT',
   'RATE_LIMITED',
   'HEADERS_TOO_LARGE',

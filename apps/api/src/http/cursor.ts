@@ -4,7 +4,7 @@ export class InvalidCursorError extends DomainError {
   readonly code = 'INVALID_CURSOR';
 
   constructor() {
-    super('cursor is not one this service returned');
+    super('cursor is not one of this list');
   }
 }
 

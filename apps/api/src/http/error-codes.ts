@@ -17,7 +17,7 @@ export const ERROR_CODES = {
     details: { slugs: ['AVITO_VOICE_MESSAGES'] },
   },
   INVALID_PERIOD: { status: 400, message: 'period must be a past or current month as YYYY-MM, got "2023-13"' },
-  INVALID_CURSOR: { status: 400, message: 'cursor is not one this service returned' },
+  INVALID_CURSOR: { status: 400, message: 'cursor is not one of this list' },
   UNAUTHORIZED: { status: 401, message: 'a valid API key is required' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
   SEGMENT_NOT_FOUND: {
@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   },
   ROUTE_NOT_FOUND: { status: 404, message: 'no such route' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method Not Allowed' },
-  NOT_ACCEPTABLE: { status: 406, message: 'Not Acceptable' },
+  NOT_ACCEPTABLE: { status: 406, message: 'this operation answers application/json, which the Accept header excludes' },
   REQUEST_TIMEOUT: { status: 408, message: 'the request did not arrive in time' },
   SEGMENT_EXISTS: {
     status: 409,

@@ -1,5 +1,6 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareDataDir } from './data-dir';
 
 /** Who holds a data directory: a process, and the URL of its API once it listens. */
 export interface DataDirHolder {
@@ -125,7 +126,7 @@ export class DataDirLock {
 
   /** Takes the lock, or throws DataDirInUseError naming the live holder. */
   static acquire(dataDir: string, role: string): DataDirLock {
-    mkdirSync(dataDir, { recursive: true });
+    prepareDataDir(dataDir);
     const path = join(dataDir, LOCK_FILE);
     const holder: DataDirHolder = { pid: process.pid, role, started: startTimeOf(process.pid) };
     // Written whole to a file of our own, then linked into place: link fails if the lock exists, so

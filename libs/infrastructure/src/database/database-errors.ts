@@ -18,7 +18,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // Not `instanceof Error`: Node's own socket errors (ECONNREFUSED) come from another realm under a VM
   // sandbox such as jest's, and would not be recognised.
   if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return false;
-  if ((error as Error).name === 'DatabaseBusyError') return true;
+  if (['DatabaseBusyError', 'DatabaseHangsError'].includes((error as Error).name)) return true;
   const { code } = error as { code?: unknown };
   if (typeof code === 'string') {
     if (UNAVAILABLE_NODE_CODES.has(code) || DEADLINE_CODES.has(code)) return true;

@@ -78,18 +78,25 @@ describe('LookupBatcher', () => {
     await expect(batcher.get(1)).rejects.toThrow('bad');
   });
 
-  it('fails a lookup that waits for its turn longer than waitMs, while the load in flight keeps its own', async () => {
+  it('fails a lookup not answered within waitMs, waiting for its turn or in a load; the load stays in flight until it ends', async () => {
     const { calls, load } = controlledLoad();
-    const batcher = new LookupBatcher(load, 1, 10, { waitMs: 30, maxWaiting: 100 });
+    const batcher = new LookupBatcher(load, 1, 10, { waitMs: 200, maxWaiting: 100 });
     const sent = batcher.get(1);
     await tick();
     const waiting = batcher.get(2);
     expect(lookupsWaiting()).toBe(1);
     await expect(waiting).rejects.toBeInstanceOf(DatabaseBusyError);
+    await expect(sent).rejects.toBeInstanceOf(DatabaseBusyError);
     expect(lookupsWaiting()).toBe(0);
-    calls[0].resolve(['one']);
-    await expect(sent).resolves.toBe('one');
+    const next = batcher.get(3);
+    await tick();
     expect(calls.map((call) => call.keys)).toEqual([[1]]);
+    calls[0].resolve(['one']);
+    await tick();
+    await tick();
+    expect(calls.map((call) => call.keys)).toEqual([[1], [3]]);
+    calls[1].resolve(['three']);
+    await expect(next).resolves.toBe('three');
   });
 
   it('refuses a lookup at once when maxWaiting others wait', async () => {

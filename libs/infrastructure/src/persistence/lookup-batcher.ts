@@ -31,9 +31,9 @@ export const lookupsWaiting = () => waitingInAll;
  *
  * Every lookup still reads the database after it was asked for: nothing is cached.
  *
- * Waiting is bounded: a lookup not sent within `waitMs` fails, and so does one arriving while
- * `maxWaiting` others wait (a hung database must not pile requests up). The loads themselves have the
- * statements' deadlines.
+ * Waiting is bounded: a lookup not answered within `waitMs` of being asked fails, whether it still
+ * waits for its turn or its load runs, and so does one arriving while `maxWaiting` others wait (a hung
+ * database must not pile requests up).
  */
 export class LookupBatcher<K, V> {
   private queue: Waiting<K, V>[] = [];
@@ -110,12 +110,22 @@ export class LookupBatcher<K, V> {
     } catch (error) {
       loading = Promise.reject(error);
     }
+    // A lookup's deadline holds while its load runs too: a database that hangs fails the whole batch
+    // when the oldest lookup's deadline passes (a later answer is then ignored). The load still counts
+    // as in flight until it ends, so a hung database never gets more than maxInFlight of them.
+    const late = setTimeout(() => {
+      const error = new DatabaseBusyError(`a read got no answer from the database within ${this.limits.waitMs} ms`);
+      for (const waiting of batch) waiting.reject(error);
+    }, batch[0].deadline - Date.now());
+    late.unref();
     loading.then(
       (values) => {
+        clearTimeout(late);
         settle();
         batch.forEach((waiting, index) => waiting.resolve(values[index]));
       },
       (error: unknown) => {
+        clearTimeout(late);
         settle();
         for (const waiting of batch) waiting.reject(error);
       },

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { StreamedReport } from '@app/application';
+import { DatabaseHangWatch } from '../database/hang-watch';
 
 /**
  * `COPY (select) TO STDOUT` in text format, handed to `consume` as a byte stream: PostgreSQL sends rows as
@@ -12,12 +13,14 @@ export async function pgCopyOut<T>(
   pool: Pool,
   select: string,
   consume: (csv: Readable) => Promise<T>,
+  hangWatch: DatabaseHangWatch,
 ): Promise<StreamedReport<T>> {
   const client = await pool.connect();
   const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
   let failure: Error | undefined;
   try {
-    const result = await consume(stream);
+    // COPY has no client-side deadline: a server that hangs mid-report is found by the watch.
+    const result = await hangWatch.during(client, () => consume(stream));
     if (!stream.readableEnded) throw new Error('the report stream was not read to its end');
     return { rows: stream.rowCount, result };
   } catch (error) {

@@ -3,6 +3,7 @@ import { Pool, PoolClient, QueryConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DatabaseBusyError } from '../database/database-errors';
+import { DatabaseHangWatch } from '../database/hang-watch';
 import { currentWorkKind, WorkKind } from '../database/work-kind';
 
 /**
@@ -63,15 +64,19 @@ export class SqlExecutor implements SqlRunner {
   private readonly deadlines: Record<WorkKind, number>;
   private readonly maxWaiting: number;
 
-  constructor(dataSource: DataSource, config: AppConfig) {
+  constructor(
+    dataSource: DataSource,
+    config: AppConfig,
+    private readonly hangWatch: DatabaseHangWatch,
+  ) {
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
     this.deadlines = { hot: config.databaseStatementTimeoutMs, bulk: config.databaseBulkTimeoutMs };
     this.maxWaiting = config.databaseMaxWaiting;
   }
 
   /** The same executor over another pool (a replica's): same deadlines, same shedding. */
-  static overPool(pool: Pool, config: AppConfig): SqlExecutor {
-    return new SqlExecutor({ driver: { master: pool } } as unknown as DataSource, config);
+  static overPool(pool: Pool, config: AppConfig, hangWatch: DatabaseHangWatch): SqlExecutor {
+    return new SqlExecutor({ driver: { master: pool } } as unknown as DataSource, config, hangWatch);
   }
 
   /** How many connections the pool opens at most. */
@@ -127,16 +132,21 @@ export class SqlExecutor implements SqlRunner {
     const onConnectionError = (error: Error) => (broken = error);
     client.on('error', onConnectionError);
     const run = async <R>(sql: SqlText, params: unknown[] = []) => (await client.query(queryConfig(sql, params, deadline))).rows as R[];
-    try {
+    const inTransaction = async () => {
       await run('BEGIN');
       if (kind !== 'hot') await run(`SET LOCAL statement_timeout = ${deadline}`);
       const result = await work({ rows: run });
       await run('COMMIT');
       return result;
+    };
+    try {
+      // Hot work's own deadline is seconds; bulk work's is minutes, so a hanging server is watched for.
+      return await (kind === 'hot' ? inTransaction() : this.hangWatch.during(client, inTransaction));
     } catch (error) {
       // A server that did not answer in time will not answer a ROLLBACK either: drop the connection.
+      // So is one whose connection broke (or the hang watch cut).
       if (clientTimedOut(error)) broken = error as Error;
-      else {
+      else if (!broken) {
         try {
           await run('ROLLBACK');
         } catch (rollbackError) {

@@ -4,6 +4,7 @@ import { escapeLiteral, Pool } from 'pg';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { DatabaseHangWatch } from '../database/hang-watch';
 import { ReadRouter } from '../replicas/read-router';
 import { pgCopyOut } from './pg-copy-out';
 import { pgCursorOut } from './pg-cursor-out';
@@ -39,6 +40,7 @@ export class SqlHistoryReportSource implements HistoryReportSource, OnApplicatio
   constructor(
     private readonly database: Database,
     config: AppConfig,
+    private readonly hangWatch: DatabaseHangWatch,
     private readonly router: ReadRouter,
   ) {
     this.statementTimeoutMs = config.databaseBulkTimeoutMs;
@@ -66,24 +68,23 @@ export class SqlHistoryReportSource implements HistoryReportSource, OnApplicatio
   async streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
     const select = historyReportSelect(filter);
     if (this.database.embedded) return pgCursorOut(this.pool, select, consume, this.statementTimeoutMs);
-    const target = await this.router.forComplete();
-    const replicaPool = this.router.reportPoolOf(target);
-    if (replicaPool) {
+    const { replica } = await this.router.forComplete();
+    if (replica) {
       let started = false;
       const consumeOnce = (csv: Readable) => {
         started = true;
         return consume(csv);
       };
       try {
-        const report = await pgCopyOut(replicaPool, select, consumeOnce);
-        this.router.count(target.name);
+        const report = await pgCopyOut(replica.reportPool, select, consumeOnce, replica.hangWatch);
+        this.router.count(replica.name);
         return report;
       } catch (error) {
         // Storage has begun to take this stream: it cannot be sent twice.
         if (started) throw error;
       }
     }
-    const report = await pgCopyOut(this.pool, select, consume);
+    const report = await pgCopyOut(this.pool, select, consume, this.hangWatch);
     this.router.count(this.router.primary.name);
     return report;
   }

@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Pool } from 'pg';
 import { SqlExecutor } from '../persistence/sql-executor';
 import { ReplicaLagWatcher, ReplicaStatus } from './replica-lag-watcher';
 import { Replica, ReplicaPools } from './replica-pools';
@@ -104,11 +103,6 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     const result = await work(this.primary.sql);
     this.count(PRIMARY);
     return result;
-  }
-
-  /** The report pool of a replica target (the primary's report pool is the report source's own). */
-  reportPoolOf(target: ReadTarget): Pool | undefined {
-    return target.replica?.reportPool;
   }
 
   /** Reads answered so far, by database. */

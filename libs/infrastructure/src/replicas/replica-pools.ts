@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config';
+import { DatabaseHangWatch } from '../database/hang-watch';
 import { SqlExecutor } from '../persistence/sql-executor';
 
 /** One streaming replica of the primary (DATABASE_REPLICA_URLS), with pools like the primary's. */
@@ -10,6 +11,8 @@ export interface Replica {
   readonly sql: SqlExecutor;
   /** Reports: REPORT_CONCURRENCY connections with the bulk deadline, as on the primary. */
   readonly reportPool: Pool;
+  /** Cuts the replica's long work (reports) when it stops answering, as the primary's watch does. */
+  readonly hangWatch: DatabaseHangWatch;
 }
 
 function replicaPool(url: string, max: number, statementTimeoutMs: number, config: AppConfig, purpose: string): Pool {
@@ -43,7 +46,8 @@ export class ReplicaPools {
       const reads = replicaPool(url, config.databasePoolSize, config.databaseStatementTimeoutMs, config, 'replica');
       const reports = replicaPool(url, config.reportConcurrency, config.databaseBulkTimeoutMs, config, 'replica-reports');
       this.pools.push(reads, reports);
-      return { name: labels[i], sql: SqlExecutor.overPool(reads, config), reportPool: reports };
+      const hangWatch = new DatabaseHangWatch(url, config.databaseStatementTimeoutMs);
+      return { name: labels[i], sql: SqlExecutor.overPool(reads, config, hangWatch), reportPool: reports, hangWatch };
     });
   }
 

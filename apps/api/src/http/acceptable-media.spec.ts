@@ -1,0 +1,15 @@
+import { accepts } from './acceptable-media';
+
+describe('Accept negotiation', () => {
+  it.each([
+    ['text/csv', 'text/csv', true],
+    ['text/*', 'text/csv', true],
+    ['application/json', 'text/csv', false],
+    ['text/*;q=0, text/csv', 'text/csv', true],
+    ['text/csv;q=0, */*', 'text/csv', false],
+    ['*/*;q=0', 'application/json', false],
+    ['', 'application/json', false],
+  ])('%s for %s: %s', (header, type, expected) => {
+    expect(accepts(header, type)).toBe(expected);
+  });
+});

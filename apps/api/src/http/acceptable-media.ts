@@ -1,0 +1,43 @@
+import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { errorBody } from './error-mapping';
+
+/** What an API route answers: report files are CSV, everything else JSON (errors included). */
+const answerTypeOf = (route: string): string => (route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json');
+
+/** How closely a media range of an Accept header names `type`: 3 the type itself, 2 its major type, 1 any type, 0 not at all. */
+function specificity(range: string, type: string): number {
+  if (range === type) return 3;
+  if (range === `${type.slice(0, type.indexOf('/'))}/*`) return 2;
+  return range === '*/*' ? 1 : 0;
+}
+
+/**
+ * Whether an Accept header lets the answer be `type` (RFC 9110 12.5.1): the most specific range that
+ * matches decides, and q=0 means "not this".
+ */
+export function accepts(header: string, type: string): boolean {
+  let best = 0;
+  let acceptable = false;
+  for (const part of header.split(',')) {
+    const [range, ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const rank = specificity(range, type);
+    if (rank <= best) continue;
+    const quality = params.find((param) => param.startsWith('q='));
+    best = rank;
+    acceptable = quality === undefined || Number(quality.slice(2)) > 0;
+  }
+  return acceptable;
+}
+
+/**
+ * 406 NOT_ACCEPTABLE for an API route whose answer the request's Accept header excludes. No header,
+ * or one that takes anything (the common case), passes without parsing.
+ */
+export function refuseUnacceptable(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const header = request.headers.accept;
+  const route = request.routeOptions.url;
+  if (!header || header === '*/*' || !route?.startsWith('/api/')) return done();
+  const type = answerTypeOf(route);
+  if (accepts(header, type)) return done();
+  void reply.status(406).send(errorBody(406, 'NOT_ACCEPTABLE', `this operation answers ${type}, which the Accept header excludes`));
+}

@@ -1,0 +1,19 @@
+/**
+ * What start-up decides before it loads Nest, TypeORM and the database driver (the rest of this library):
+ * the configuration, and whether DATA_DIR can be used and is free. A second service on a held data
+ * directory then refuses in milliseconds. Nothing here may import the heavy part.
+ */
+import { AppConfig } from './config/app-config';
+import { DataDirLock } from './database/data-dir-lock';
+import { prepareDataDir } from './database/data-dir';
+
+export { AppConfig, ConfigError, loadConfig } from './config/app-config';
+export { loadEnvFile } from './config/env-file';
+export { databaseStartFailure } from './database/database-start-failure';
+
+/** Throws the one-line error when DATA_DIR is needed (embedded database, local reports) and unusable or held. */
+export function checkDataDir(config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'reportStorage'>): void {
+  if (config.databaseUrl && config.reportStorage !== 'local') return;
+  prepareDataDir(config.dataDir);
+  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
+}
