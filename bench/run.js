@@ -22,6 +22,7 @@ const { captureStatements, readScript, floorScript, writeScript, runPgbench } = 
 const { processTree, run, sampleRss, sleep, startService } = require('./lib/processes');
 const { runBulk } = require('./lib/bulk');
 const { printTable } = require('./lib/report-table');
+const { parseOptions } = require('./lib/options');
 
 const ROOT = resolve(__dirname, '..');
 const TARGETS = {
@@ -42,26 +43,12 @@ const VARIANTS = [
 ];
 
 function parseArgs(argv) {
-  const options = { users: 100_000, seconds: 10, connections: 32, build: true, bulk: false, keepDb: false, warmup: 3 };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || !/^\d+$/.test(next)) throw new Error(`${arg} needs a positive integer`);
-      return Number(next);
-    };
-    if (arg === '--users') options.users = value();
-    else if (arg === '--seconds') options.seconds = value();
-    else if (arg === '--connections') options.connections = value();
-    else if (arg === '--warmup') options.warmup = value();
-    else if (arg === '--no-build') options.build = false;
-    else if (arg === '--bulk') options.bulk = true;
-    else if (arg === '--keep-db') options.keepDb = true;
-    else if (arg === '--help' || arg === '-h') {
-      console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 13).join('\n'));
-      process.exit(0);
-    } else throw new Error(`unknown option ${arg} (see --help)`);
-  }
+  const options = parseOptions(
+    argv,
+    { users: 100_000, seconds: 10, connections: 32, warmup: 3, build: true, bulk: false, keepDb: false },
+    { '--no-build': ['build', false], '--bulk': ['bulk', true], '--keep-db': ['keepDb', true] },
+    __filename,
+  );
   if (options.users < 10) throw new Error('--users must be at least 10');
   return options;
 }

@@ -24,6 +24,10 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ READ_CACHE_USERS: 'many' }, 'READ_CACHE_USERS'],
     [{ WEB_CONCURRENCY: '0' }, 'WEB_CONCURRENCY'],
     [{ WEB_CONCURRENCY: '2' }, 'WEB_CONCURRENCY'],
+    // Embedded PGlite (no DATABASE_URL) has no replicas.
+    [{ DATABASE_REPLICA_URLS: 'postgresql://127.0.0.1:5433/segments' }, 'DATABASE_REPLICA_URLS'],
+    [{ DATABASE_URL: 'postgresql://127.0.0.1/segments', DATABASE_REPLICA_URLS: 'mysql://replica/segments' }, 'DATABASE_REPLICA_URLS'],
+    [{ REPLICA_MAX_LAG_MS: '5' }, 'REPLICA_MAX_LAG_MS'],
     // A directory that cannot be made: Node's own recursive mkdir never returned here (start-up hung).
     [{ DATA_DIR: '/proc/segments-data' }, 'DATA_DIR'],
     [{ DATA_DIR: '/etc/hostname' }, 'DATA_DIR'],

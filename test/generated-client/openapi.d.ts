@@ -462,6 +462,38 @@ export interface components {
              */
             status: "ok";
         };
+        DatabaseHealth: {
+            /**
+             * @description `primary`, or a replica as host:port
+             * @example primary
+             */
+            name: string;
+            /**
+             * @example primary
+             * @enum {string}
+             */
+            role: "primary" | "replica";
+            /**
+             * @description A replica `behind` by more than REPLICA_MAX_LAG_MS, or `down`, serves no reads (they go to the primary)
+             * @example up
+             * @enum {string}
+             */
+            state: "up" | "behind" | "down";
+            /**
+             * @description How far behind the primary, at most, in ms; null while unknown
+             * @example 0
+             */
+            lag_ms: number | null;
+        };
+        ReadinessResponse: {
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
+            /** @description The primary, then each replica (DATABASE_REPLICA_URLS) */
+            databases: components["schemas"]["DatabaseHealth"][];
+        };
     };
     responses: never;
     parameters: {
@@ -2605,14 +2637,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The database answered */
+            /** @description The primary answered; replicas are reported, not required */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HealthResponse"];
+                    "application/json": components["schemas"]["ReadinessResponse"];
                 };
             };
             /** @description Internal Server Error: INTERNAL_ERROR */

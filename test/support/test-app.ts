@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock } from '@app/application';
-import { loadConfig, ReadCache, SqlExecutor } from '@app/infrastructure';
+import { loadConfig, ReadCache, ReadRouter, SqlExecutor } from '@app/infrastructure';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
 import { FakeClock } from './fake-clock';
@@ -52,16 +52,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (!options.clock) clock.restartLedger(); // start-up may have taken long: the ledger starts at the clock's time
   const sql = app.get(SqlExecutor);
   const readCache = readCacheOf(app);
+  const router = app.get(ReadRouter);
   return {
     app,
     http: responses.wrap(request(baseUrl.replace('[::1]', '127.0.0.1'))),
     baseUrl,
     clock,
-    // SQL run by hand bypasses the service: embedded PGlite has no notifications, and on PostgreSQL they
-    // arrive only after the statement returns. Like an operator editing the data, empty the read cache.
+    // SQL run by hand bypasses the service: like an operator editing the data, it empties the read cache
+    // (the change log would, but only at its next poll), and this instance's next reads must see it, with
+    // replicas too.
     async sql<T>(text: string, params?: unknown[]) {
       const rows = await sql.rows<T>(text, params);
       readCache?.invalidateAll();
+      router.allWritten();
       return rows;
     },
     async close() {

@@ -12,6 +12,9 @@ export const isPostgres = () => databaseKind() === 'postgres';
 export const serverUrl = () =>
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
+/** Streaming replicas of TEST_DATABASE_URL's server (comma-separated): each test database is read there too. */
+const replicaServerUrls = () => (process.env.TEST_REPLICA_SERVER_URLS ?? '').split(',').filter(Boolean);
+
 /** A fresh, empty database for one test file: a new PostgreSQL database, or a new PGlite directory. */
 export interface TestDatabase {
   kind: DatabaseKind;
@@ -35,10 +38,11 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = withDatabase(serverUrl(), name);
+  const replicas = replicaServerUrls().map((server) => withDatabase(server, name));
   return {
     kind: 'postgres',
     url,
-    env: { DATABASE_URL: url },
+    env: { DATABASE_URL: url, ...(replicas.length > 0 ? { DATABASE_REPLICA_URLS: replicas.join(',') } : {}) },
     async drop() {
       const client = new Client({ connectionString: serverUrl() });
       await client.connect();

@@ -12,6 +12,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { PrometheusOutcomeCounters } from './metrics/outcome-counters.metrics';
 import { RateLimitMetrics } from './metrics/rate-limit.metrics';
 import { ReadCacheMetrics } from './metrics/read-cache.metrics';
+import { ReadRoutingMetrics } from './metrics/read-routing.metrics';
 import { ReportBuildsMetrics } from './metrics/report-builds.metrics';
 import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
@@ -35,6 +36,7 @@ export class ApiModule {
         RateLimitMetrics,
         ReadCacheMetrics,
         { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
+        ReadRoutingMetrics,
         { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
       ],
     };

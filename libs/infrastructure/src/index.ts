@@ -27,3 +27,5 @@ export { lookupsWaiting } from './persistence/lookup-batcher';
 export * from './read-cache/read-cache';
 export { CACHE_CONNECTION_NAME } from './read-cache/change-log-poller';
 export { ChangeLogCleaner } from './read-cache/change-log-cleaner';
+export * from './replicas/read-router';
+export * from './replicas/replica-lag-watcher';

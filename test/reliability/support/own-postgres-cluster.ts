@@ -7,6 +7,7 @@ import { freePort } from './free-port';
  * A throw-away PostgreSQL cluster of our own (initdb into a temp dir, its own loopback port), so a
  * test may stop and start it. Commands run as the `postgres` user when we are root (initdb refuses
  * root). `destroy()` also runs at process exit, so a failed or aborted test leaves no server behind.
+ * With `replicaOf`, the cluster is a streaming replica of that one (`pg_basebackup -R`) instead.
  */
 export interface OwnCluster {
   port: number;
@@ -19,6 +20,16 @@ export interface OwnCluster {
 }
 
 const COMMAND_TIMEOUT_MS = 60_000;
+
+/** Why no cluster can be made here (the server binaries are missing); undefined when one can. */
+export function ownClusterUnavailable(): string | undefined {
+  try {
+    const bin = binDir();
+    return existsSync(join(bin, 'pg_basebackup')) ? undefined : `pg_basebackup not found in ${bin}`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 function binDir(): string {
   const fromPgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout?.trim();
@@ -36,7 +47,7 @@ function ids(user: string): { uid: number; gid: number } {
   return { uid, gid };
 }
 
-export async function startOwnCluster(): Promise<OwnCluster> {
+export async function startOwnCluster(options: { replicaOf?: OwnCluster } = {}): Promise<OwnCluster> {
   const bin = binDir();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync('/tmp/segments-pgfault-');
@@ -74,13 +85,17 @@ export async function startOwnCluster(): Promise<OwnCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', destroy);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+  // A replica's long report must not be cancelled by the primary's vacuum (a recovery conflict).
+  const replicaOptions = options.replicaOf ? ' -c hot_standby_feedback=on' : '';
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50${replicaOptions}`;
   try {
-    run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+    if (options.replicaOf) {
+      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(options.replicaOf.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync']);
+    } else run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
     const cluster: OwnCluster = {
       port,
       url: (database) => `postgresql://postgres@127.0.0.1:${port}/${database}`,
-      start: () => runAsync('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '30', 'start']),
+      start: () => runAsync('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '30', 'start']),
       stop: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
       destroy,
     };

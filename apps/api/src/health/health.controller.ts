@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Clock, MembershipRepository } from '@app/application';
+import { ReadRouter } from '@app/infrastructure';
 import { ApiErrorResponses } from '../http/errors/api-errors.decorator';
 import { errorBodyOf } from '../http/errors/error-mapping';
 
@@ -13,12 +14,36 @@ class HealthResponse {
   status!: 'ok';
 }
 
+class DatabaseHealth {
+  @ApiProperty({ example: 'primary', description: '`primary`, or a replica as host:port' })
+  name!: string;
+
+  @ApiProperty({ enum: ['primary', 'replica'], example: 'primary' })
+  role!: 'primary' | 'replica';
+
+  @ApiProperty({
+    enum: ['up', 'behind', 'down'],
+    example: 'up',
+    description: 'A replica `behind` by more than REPLICA_MAX_LAG_MS, or `down`, serves no reads (they go to the primary)',
+  })
+  state!: 'up' | 'behind' | 'down';
+
+  @ApiProperty({ type: Number, nullable: true, example: 0, description: "How far behind the primary, at most, in ms; null while unknown" })
+  lag_ms!: number | null;
+}
+
+class ReadinessResponse extends HealthResponse {
+  @ApiProperty({ type: [DatabaseHealth], description: 'The primary, then each replica (DATABASE_REPLICA_URLS)' })
+  databases!: DatabaseHealth[];
+}
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly memberships: MembershipRepository,
     private readonly clock: Clock,
+    private readonly router: ReadRouter,
   ) {}
 
   @Get('live')
@@ -32,16 +57,20 @@ export class HealthController {
 
   @Get('ready')
   @ApiOperation({ operationId: 'ready', summary: 'The database answers' })
-  @ApiOkResponse({ type: HealthResponse, description: 'The database answered' })
+  @ApiOkResponse({ type: ReadinessResponse, description: 'The primary answered; replicas are reported, not required' })
   @ApiErrorResponses(['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'])
-  async ready(): Promise<HealthResponse> {
+  async ready(): Promise<ReadinessResponse> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
     });
     try {
-      await Promise.race([this.memberships.activeOf(PROBE_USER_ID, this.clock.now()), timeout]);
-      return { status: 'ok' };
+      const probe = this.router.onPrimary(() => this.memberships.activeOf(PROBE_USER_ID, this.clock.now()));
+      await Promise.race([probe, timeout]);
+      const replicas = this.router.replicaStatus().map(
+        ({ name, state, lagMs }): DatabaseHealth => ({ name, role: 'replica', state, lag_ms: lagMs }),
+      );
+      return { status: 'ok', databases: [{ name: 'primary', role: 'primary', state: 'up', lag_ms: 0 }, ...replicas] };
     } catch {
       throw new ServiceUnavailableException(
         errorBodyOf('DATABASE_UNAVAILABLE', 'the database does not answer'),

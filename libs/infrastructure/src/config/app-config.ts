@@ -8,6 +8,10 @@ export class AppConfig {
   host!: string;
   /** Unset: embedded PGlite under `dataDir`. */
   databaseUrl!: string | undefined;
+  /** Streaming replicas of DATABASE_URL that may serve reads (docs/scaling.md); PostgreSQL only. */
+  databaseReplicaUrls!: string[];
+  /** A replica further behind the primary than this (or down) is skipped: its reads go to the primary. */
+  replicaMaxLagMs!: number;
   databasePoolSize!: number;
   /** How long a query may wait for a pool connection (or a batched read for its turn), in milliseconds. */
   databaseTimeoutMs!: number;
@@ -108,6 +112,16 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
+function urlList(env: Env, name: string, protocols: string[]): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => url({ [name]: item }, name, protocols)!);
+}
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
   return oneOf(env, name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
 }
@@ -126,10 +140,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       `WEB_CONCURRENCY must be 1 without DATABASE_URL (embedded PGlite allows one process on DATA_DIR), got "${webConcurrency}"`,
     );
   }
+  const databaseReplicaUrls = urlList(env, 'DATABASE_REPLICA_URLS', ['postgres:', 'postgresql:']);
+  if (databaseReplicaUrls.length > 0 && !databaseUrl) {
+    throw new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary): embedded PGlite has no replicas');
+  }
   return Object.assign(new AppConfig(), {
     port,
     host: text(env, 'HOST') ?? '0.0.0.0',
     databaseUrl,
+    databaseReplicaUrls,
+    replicaMaxLagMs: integer(env, 'REPLICA_MAX_LAG_MS', 500, 50, 600_000),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100, 600_000),
     databaseIdleTimeoutMs: integer(env, 'DATABASE_IDLE_TIMEOUT_MS', 30_000, 0, 86_400_000),

@@ -10,6 +10,7 @@ import { SqlMembershipRepository } from '../persistence/sql-membership-repositor
 import { SqlSegmentRepository } from '../persistence/sql-segment-repository';
 import { SqlUserRegistry } from '../persistence/sql-user-registry';
 import { readCacheProviders } from '../read-cache/read-cache.providers';
+import { replicaProviders } from '../replicas/replica-providers';
 import { databasePoolProvider } from './database-pool.provider';
 import { DatabaseHangWatch } from './hang-watch';
 import { dataSourceOptions } from './data-source-options';
@@ -33,6 +34,7 @@ export class DatabaseModule {
       { provide: HistoryRepository, useClass: SqlHistoryRepository },
       { provide: UserRegistry, useClass: SqlUserRegistry },
       historyReportSourceProvider,
+      ...replicaProviders(config),
       ...readCacheProviders(config),
     ];
     return {

@@ -4,6 +4,7 @@ import { Pool } from 'pg';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { DatabaseHangWatch } from '../database/hang-watch';
+import { ReadRouter } from '../replicas/read-router';
 import { pgCopyOut } from './pg-copy-out';
 import { pgCursorOut } from './pg-cursor-out';
 import { historyReportSelect } from './sql/history-report.sql';
@@ -18,6 +19,7 @@ export class CopyHistoryReportSource implements HistoryReportSource, OnApplicati
   constructor(
     config: AppConfig,
     private readonly hangWatch: DatabaseHangWatch,
+    private readonly router: ReadRouter,
   ) {
     this.pool = new Pool({
       connectionString: config.databaseUrl,
@@ -36,8 +38,27 @@ export class CopyHistoryReportSource implements HistoryReportSource, OnApplicati
     await this.pool.end();
   }
 
-  streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
-    return pgCopyOut(this.pool, historyReportSelect(filter), consume, this.hangWatch);
+  async streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>> {
+    const select = historyReportSelect(filter);
+    const { replica } = await this.router.forComplete();
+    if (replica) {
+      let started = false;
+      const consumeOnce = (csv: Readable) => {
+        started = true;
+        return consume(csv);
+      };
+      try {
+        const report = await pgCopyOut(replica.reportPool, select, consumeOnce, replica.hangWatch);
+        this.router.count(replica.name);
+        return report;
+      } catch (error) {
+        // Storage has begun to take this stream: it cannot be sent twice.
+        if (started) throw error;
+      }
+    }
+    const report = await pgCopyOut(this.pool, select, consume, this.hangWatch);
+    this.router.count(this.router.primary.name);
+    return report;
   }
 }
 

@@ -1,16 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { HistoryPage, HistoryQuery, HistoryRepository } from '@app/application';
+import { ReadRouter } from '../replicas/read-router';
 import { HistoryRow, toHistoryEntry } from './rows';
-import { SqlExecutor } from './sql-executor';
+import { SqlRunner } from './sql-executor';
 import { HISTORY_PAGE } from './sql/ledger.sql';
 
 /** Keyset pages over the ledger's order (sql/ledger.sql.ts); the cursor is the last entry's id. */
 @Injectable()
 export class SqlHistoryRepository implements HistoryRepository {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(private readonly router: ReadRouter) {}
 
-  async pageOfUser(query: HistoryQuery): Promise<HistoryPage> {
-    const rows = await this.sql.rows<HistoryRow & { id: string }>(HISTORY_PAGE, [
+  pageOfUser(query: HistoryQuery): Promise<HistoryPage> {
+    return this.router.read(this.router.forUser(query.userId), (sql) => this.pageIn(sql, query));
+  }
+
+  private async pageIn(sql: SqlRunner, query: HistoryQuery): Promise<HistoryPage> {
+    const rows = await sql.rows<HistoryRow & { id: string }>(HISTORY_PAGE, [
       query.userId,
       query.from ?? null,
       query.to ?? null,

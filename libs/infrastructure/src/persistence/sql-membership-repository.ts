@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeSetPlan, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
 import { Clock, MembershipRepository } from '@app/application';
 import { AppConfig } from '../config/app-config';
+import { ReadRouter, ReadTarget } from '../replicas/read-router';
 import { LookupBatcher } from './lookup-batcher';
 import { MembershipRow, toMembership } from './rows';
 import { SqlExecutor } from './sql-executor';
@@ -30,20 +31,31 @@ function membershipsAfter(rows: ChangeSetRow[]): Membership[] {
 
 @Injectable()
 export class SqlMembershipRepository implements MembershipRepository {
-  /** Concurrent reads share statements; half the pool at most, the rest stays free for change sets. */
-  private readonly reads: LookupBatcher<Lookup, Membership[]>;
+  /** Concurrent reads share statements, one batcher per database they are routed to (ReadRouter). */
+  private readonly reads = new Map<ReadTarget, LookupBatcher<Lookup, Membership[]>>();
 
   constructor(
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
-    config: AppConfig,
-  ) {
-    const maxInFlight = Math.max(1, Math.floor(sql.maxConnections / 2));
-    // A read waits for its turn as long, and with as many others, as a request may wait for a connection.
-    this.reads = new LookupBatcher((lookups) => this.activeOfMany(lookups), maxInFlight, MAX_LOOKUPS_PER_STATEMENT, {
-      waitMs: config.databaseTimeoutMs,
-      maxWaiting: config.databaseMaxWaiting,
-    });
+    private readonly config: AppConfig,
+    private readonly router: ReadRouter,
+  ) {}
+
+  /** On the primary half its pool at most (the rest stays free for change sets); a replica's whole pool. */
+  private batcherOf(target: ReadTarget): LookupBatcher<Lookup, Membership[]> {
+    let batcher = this.reads.get(target);
+    if (!batcher) {
+      const connections = target.sql.maxConnections;
+      const maxInFlight = target.replica ? connections : Math.max(1, Math.floor(connections / 2));
+      const load = (lookups: Lookup[]) => this.router.read(target, (sql) => this.activeOfMany(sql, lookups));
+      // A read waits for its turn as long, and with as many others, as a request may wait for a connection.
+      batcher = new LookupBatcher(load, maxInFlight, MAX_LOOKUPS_PER_STATEMENT, {
+        waitMs: this.config.databaseTimeoutMs,
+        maxWaiting: this.config.databaseMaxWaiting,
+      });
+      this.reads.set(target, batcher);
+    }
+    return batcher;
   }
 
   async applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
@@ -55,6 +67,7 @@ export class SqlMembershipRepository implements MembershipRepository {
         plan.remove,
         this.clock.offsetMs(),
       ]);
+      this.router.userWritten(userId);
       return membershipsAfter(rows);
     } catch (error) {
       const { code, detail } = error as { code?: string; detail?: string };
@@ -66,7 +79,7 @@ export class SqlMembershipRepository implements MembershipRepository {
   }
 
   activeOf(userId: number, now: Date): Promise<Membership[]> {
-    return this.reads.get({ userId, now });
+    return this.batcherOf(this.router.forUser(userId)).get({ userId, now });
   }
 
   async expireDue(batchSize: number): Promise<number> {
@@ -74,12 +87,12 @@ export class SqlMembershipRepository implements MembershipRepository {
     return count;
   }
 
-  private async activeOfMany(lookups: Lookup[]): Promise<Membership[][]> {
+  private async activeOfMany(sql: SqlExecutor, lookups: Lookup[]): Promise<Membership[][]> {
     if (lookups.length === 1) {
       const [{ userId, now }] = lookups;
-      return [(await this.sql.rows<MembershipRow>(ACTIVE_MEMBERSHIPS, [userId, now])).map(toMembership)];
+      return [(await sql.rows<MembershipRow>(ACTIVE_MEMBERSHIPS, [userId, now])).map(toMembership)];
     }
-    const rows = await this.sql.rows<MembershipRow & { i: number }>(ACTIVE_MEMBERSHIPS_OF_MANY, [
+    const rows = await sql.rows<MembershipRow & { i: number }>(ACTIVE_MEMBERSHIPS_OF_MANY, [
       lookups.map((lookup) => lookup.userId),
       lookups.map((lookup) => lookup.now),
     ]);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
 import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository, SegmentWrite } from '@app/application';
+import { ReadRouter } from '../replicas/read-router';
 import { ledgerTime } from './ledger-time';
 import { MemberRow, SegmentRow, toMember, toSegment } from './rows';
 import { SqlExecutor, SqlRunner } from './sql-executor';
@@ -35,10 +36,18 @@ export class SqlSegmentRepository implements SegmentRepository {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
+    private readonly router: ReadRouter,
   ) {}
 
+  /** A write that may change any user's segments (auto-assignment, deletion): later reads must see it. */
+  private async writing<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    this.router.allWritten();
+    return result;
+  }
+
   create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
-    return this.sql.transaction(async (tx) => {
+    return this.writing(this.sql.transaction(async (tx) => {
       if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       const [created] = await tx.rows<{ id: string }>(INSERT_SEGMENT, [
         segment.slug,
@@ -54,20 +63,22 @@ export class SqlSegmentRepository implements SegmentRepository {
         [{ count: autoAssigned }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, range);
       }
       return { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned };
-    });
+    }));
   }
 
   findBySlug(slug: string, now: Date): Promise<Segment | undefined> {
-    return this.findIn(this.sql, slug, now);
+    return this.router.read(this.router.forAll(), (sql) => this.findIn(sql, slug, now));
   }
 
-  async listAfter(afterSlug: string | undefined, limit: number, now: Date): Promise<Page<Segment>> {
-    const rows = await this.sql.rows<SegmentRow>(SEGMENTS_AFTER, [now, afterSlug ?? null, limit + 1]);
-    return page(rows.map(toSegment), limit);
+  listAfter(afterSlug: string | undefined, limit: number, now: Date): Promise<Page<Segment>> {
+    return this.router.read(this.router.forAll(), async (sql) => {
+      const rows = await sql.rows<SegmentRow>(SEGMENTS_AFTER, [now, afterSlug ?? null, limit + 1]);
+      return page(rows.map(toSegment), limit);
+    });
   }
 
   update(slug: string, changes: SegmentChanges, now: Date): Promise<SegmentWrite | undefined> {
-    return this.sql.transaction(async (tx) => {
+    return this.writing(this.sql.transaction(async (tx) => {
       const rebalances = changes.autoPercent !== undefined;
       if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
@@ -79,11 +90,11 @@ export class SqlSegmentRepository implements SegmentRepository {
       if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
       const autoAssigned = rebalances ? await this.rebalance(tx, segment, changes.autoPercent ?? null) : 0;
       return { segment: (await this.findIn(tx, slug, now))!, autoAssigned };
-    });
+    }));
   }
 
   delete(slug: string): Promise<boolean> {
-    return this.sql.transaction(async (tx) => {
+    return this.writing(this.sql.transaction(async (tx) => {
       await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
       const [segment] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_UPDATE, [slug]);
       if (!segment) return false;
@@ -92,19 +103,21 @@ export class SqlSegmentRepository implements SegmentRepository {
       await tx.rows(REMOVE_ALL_MEMBERS, [segment.id, segment.slug, at]);
       await tx.rows(DELETE_SEGMENT, [segment.id]);
       return true;
-    });
+    }));
   }
 
-  async membersAfter(
+  membersAfter(
     slug: string,
     afterUserId: number | undefined,
     limit: number,
     now: Date,
   ): Promise<Page<SegmentMember> | undefined> {
-    const [segment] = await this.sql.rows<{ id: string }>(SEGMENT_ID, [slug]);
-    if (!segment) return undefined;
-    const rows = await this.sql.rows<MemberRow>(MEMBERS_AFTER, [segment.id, afterUserId ?? 0, now, limit + 1]);
-    return page(rows.map(toMember), limit);
+    return this.router.read(this.router.forAll(), async (sql) => {
+      const [segment] = await sql.rows<{ id: string }>(SEGMENT_ID, [slug]);
+      if (!segment) return undefined;
+      const rows = await sql.rows<MemberRow>(MEMBERS_AFTER, [segment.id, afterUserId ?? 0, now, limit + 1]);
+      return page(rows.map(toMember), limit);
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, Registration, UserRegistry } from '@app/application';
+import { ReadRouter } from '../replicas/read-router';
 import { ledgerTime } from './ledger-time';
 import { SqlExecutor } from './sql-executor';
 import { JOIN_USERS_TO_AUTO_SEGMENTS, LOCK_AUTO_ASSIGNMENT_SHARED } from './sql/auto-assignment.sql';
@@ -10,10 +11,11 @@ export class SqlUserRegistry implements UserRegistry {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
+    private readonly router: ReadRouter,
   ) {}
 
-  register(userIds: number[], now: Date): Promise<Registration> {
-    return this.sql.transaction(async (tx) => {
+  async register(userIds: number[], now: Date): Promise<Registration> {
+    const registration = await this.sql.transaction(async (tx) => {
       const created = await tx.rows<{ user_id: string }>(REGISTER_USERS, [userIds, now]);
       if (created.length === 0) return { registered: 0, autoAssigned: 0 };
       await tx.rows(LOCK_AUTO_ASSIGNMENT_SHARED);
@@ -23,5 +25,8 @@ export class SqlUserRegistry implements UserRegistry {
       ]);
       return { registered: created.length, autoAssigned: count };
     });
+    // New users joined auto segments: any user's next read on this instance must see it.
+    this.router.allWritten();
+    return registration;
   }
 }

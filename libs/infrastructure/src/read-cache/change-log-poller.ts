@@ -1,5 +1,6 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
+import { ReadRouter } from '../replicas/read-router';
 import { ReadCache } from './read-cache';
 
 /** How the poller's connection shows in pg_stat_activity. */
@@ -34,9 +35,14 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
   private stopped = false;
   private lostLogged = false;
 
+  /**
+   * `router`: what another instance changed is also fenced from the replicas, so that a cache miss for
+   * it reads a database that has the change (a lagging replica would refill the cache with the past).
+   */
   constructor(
     private readonly databaseUrl: string,
     private readonly cache: ReadCache,
+    private readonly router: ReadRouter,
   ) {}
 
   onModuleInit(): Promise<void> {
@@ -78,6 +84,7 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
       if (this.client !== client) return;
       // Reads under way may predate this snapshot: none of them is kept.
       this.cache.invalidateAll();
+      this.router.allWritten();
       this.snapshot = rows[0].snapshot;
       if (this.lostLogged) this.logger.log('read cache polling again: cache on');
       this.lostLogged = false;
@@ -85,8 +92,13 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
       const { rows } = await client.query<{ snapshot: string; users: string[] | null }>(CHANGES_SINCE, [this.snapshot]);
       if (this.client !== client) return;
       const users = (rows[0].users ?? []).map(Number);
-      if (users.includes(0)) this.cache.invalidateAll();
-      else this.cache.invalidate(users);
+      if (users.includes(0)) {
+        this.cache.invalidateAll();
+        this.router.allWritten();
+      } else {
+        this.cache.invalidate(users);
+        for (const user of users) this.router.userWritten(user);
+      }
       this.snapshot = rows[0].snapshot;
     }
     this.cache.confirm(sentAt);

@@ -10,6 +10,7 @@ import { InvalidatingSegmentRepository } from './invalidating-segment-repository
 import { InvalidatingUserRegistry } from './invalidating-user-registry';
 import { ChangeLogCleaner } from './change-log-cleaner';
 import { ChangeLogPoller } from './change-log-poller';
+import { ReadRouter } from '../replicas/read-router';
 import { ReadCache } from './read-cache';
 
 /**
@@ -34,8 +35,8 @@ export function readCacheProviders(config: AppConfig): Provider[] {
       : [
           {
             provide: ChangeLogPoller,
-            useFactory: (cache: ReadCache) => new ChangeLogPoller(config.databaseUrl!, cache),
-            inject: [ReadCache],
+            useFactory: (cache: ReadCache, router: ReadRouter) => new ChangeLogPoller(config.databaseUrl!, cache, router),
+            inject: [ReadCache, ReadRouter],
           },
         ]),
     SqlMembershipRepository,
