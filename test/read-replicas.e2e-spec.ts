@@ -30,7 +30,8 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
         env: { DATABASE_URL: url, DATABASE_REPLICA_URLS: cluster.replica.url(DATABASE) },
         drop: async () => undefined,
       },
-      env: { REPLICA_MAX_LAG_MS: String(MAX_LAG_MS), DATABASE_TIMEOUT_MS: '1000' },
+      // The router is what this file tests: reads the read cache answers reach no database at all.
+      env: { REPLICA_MAX_LAG_MS: String(MAX_LAG_MS), DATABASE_TIMEOUT_MS: '1000', READ_CACHE_USERS: '0' },
     });
     await t.http.post('/api/v1/segments').send({ slug: SLUG }).expect(201);
   });
@@ -131,7 +132,7 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
     const url = db().primary.url(DATABASE);
     const second = await startTestApp({
       database: { kind: 'postgres', url, env: { DATABASE_URL: url, DATABASE_REPLICA_URLS: `${proxy.through(direct)},${direct}` }, drop: async () => undefined },
-      env: { REPLICA_MAX_LAG_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_TIMEOUT_MS: '1000' },
+      env: { REPLICA_MAX_LAG_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_TIMEOUT_MS: '1000', READ_CACHE_USERS: '0' },
     });
     try {
       const states = async () => [await replicaState(second, hung), await replicaState(second)];
@@ -148,6 +149,28 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
       proxy.thaw();
       await second.close();
       await proxy.close();
+    }
+  });
+
+  it("with the read cache on, another instance's change shows within 1 s although the replica lags behind it", async () => {
+    const url = db().primary.url(DATABASE);
+    const cached = await startTestApp({
+      database: { kind: 'postgres', url, env: { DATABASE_URL: url, DATABASE_REPLICA_URLS: db().replica.url(DATABASE) }, drop: async () => undefined },
+      env: { REPLICA_MAX_LAG_MS: String(MAX_LAG_MS) },
+    });
+    try {
+      await waitFor('the replica to be up', 10_000, async () => (await replicaState(cached)) === 'up');
+      expect(await slugsOf(5, cached)).toEqual([]);
+      await db().sql('replica', DATABASE, 'SELECT pg_wal_replay_pause()');
+      await changeElsewhere(5);
+      // The change log empties the cache entry; the refill must not come from the replica, which is within
+      // its lag bound and still has the past (that refill stayed in the cache: stale with no end).
+      await waitFor('the change to show on the cached instance', 1_000, async () => (await slugsOf(5, cached)).includes(SLUG));
+      const shown = await slugsOf(5, cached);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await slugsOf(5, cached)).toEqual(shown);
+    } finally {
+      await cached.close();
     }
   });
 });
