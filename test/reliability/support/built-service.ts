@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { API_MAIN, ROOT } from '../../support/built-app';
 import { freePort } from './free-port';
 import { rawRequest } from './raw-http';
@@ -18,10 +20,19 @@ export interface BuiltService {
   kill(): void;
 }
 
-/** Starts `node dist/apps/api/src/main.js` on a free loopback port and waits until it is ready. */
+/** The node flags of `npm run start:prod` (the heap limit the README's start command runs with). */
+function startProdNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'];
+  return script.split(/\s+/).filter((arg) => arg.startsWith('--'));
+}
+
+/**
+ * Starts `node dist/apps/api/src/main.js` with start:prod's node flags on a free loopback port and
+ * waits until it is ready.
+ */
 export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [API_MAIN], {
+  const child = spawn(process.execPath, [...startProdNodeFlags(), API_MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
