@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { Worker } from 'node:worker_threads';
 import { DataDirLock } from './data-dir-lock';
-import type { EmbeddedWorkerMessage, EmbeddedWorkerOptions } from './embedded-postgres.worker';
+import { SOCKET_PORT, type EmbeddedWorkerMessage, type EmbeddedWorkerOptions } from './embedded-postgres.worker';
 import { projectRoot, seedFromTemplate } from './embedded-template';
 
 export interface EmbeddedPostgres {
@@ -80,12 +81,17 @@ async function stopWorker(worker: Worker): Promise<void> {
 }
 
 /**
- * PGlite served over the PostgreSQL wire protocol on a free loopback port, to one pool of max 1, from a
- * worker thread (embedded-postgres.worker.ts). The directory is locked first, as `owner`
- * (DataDirInUseError when another live process holds it).
+ * PGlite served over the PostgreSQL wire protocol to one pool of max 1, from a worker thread
+ * (embedded-postgres.worker.ts), on a Unix socket in a new directory only this user can enter: PGlite
+ * takes any user and password as its superuser, so on a loopback TCP port any local user could read,
+ * change or block the data. The data directory is locked first, as `owner` (DataDirInUseError when
+ * another live process holds it).
  */
 export async function startEmbeddedPostgres(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
   const lock = DataDirLock.acquire(dataDir, owner);
+  // mkdtemp makes it mode 0700. Not inside DATA_DIR: a socket path has at most 107 bytes.
+  const socketDir = mkdtempSync(join(tmpdir(), 'segments-pglite-'));
+  const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
   try {
     const path = join(dataDir, 'pglite');
     mkdirSync(path, { recursive: true });
@@ -94,7 +100,8 @@ export async function startEmbeddedPostgres(dataDir: string, owner: string): Pro
     }
     compileWebAssemblyOnce();
     const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];
-    const { worker, url } = await startWorker({ path, startParams, maxConnections: SOCKET_CONNECTIONS });
+    const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+    const { worker, url } = await startWorker({ path, socketPath, startParams, maxConnections: SOCKET_CONNECTIONS });
     let stopping = false;
     // PGlite aborting (a corrupt page, out of memory) ends its thread: without it the service can only fail.
     worker.once('exit', (code) => {
@@ -109,10 +116,12 @@ export async function startEmbeddedPostgres(dataDir: string, owner: string): Pro
       async stop() {
         stopping = true;
         await stopWorker(worker);
+        removeSocketDir();
         lock.release();
       },
     };
   } catch (error) {
+    removeSocketDir();
     lock.release();
     throw error;
   }

@@ -2,9 +2,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
+/** The port number in the socket's file name (.s.PGSQL.5432); nothing listens on a TCP port. */
+export const SOCKET_PORT = 5432;
+
 /** What the service asks of the worker. */
 export interface EmbeddedWorkerOptions {
   path: string;
+  /** The Unix socket to serve on: in a directory only this user can enter. */
+  socketPath: string;
   startParams: string[];
   maxConnections: number;
 }
@@ -19,7 +24,7 @@ export type EmbeddedWorkerMessage = { url: string } | { error: { message: string
  */
 async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWorkerOptions): Promise<void> {
   const db = await PGlite.create({ dataDir: options.path, startParams: options.startParams });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections });
+  const server = new PGLiteSocketServer({ db, path: options.socketPath, maxConnections: options.maxConnections });
   await server.start();
   port.on('message', (message: unknown) => {
     if (message !== 'stop') return;
@@ -30,7 +35,10 @@ async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWork
       port.close();
     })();
   });
-  port.postMessage({ url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres` } satisfies EmbeddedWorkerMessage);
+  // libpq's convention: the socket `.s.PGSQL.<port>` in the directory named by `host`.
+  const socketDir = options.socketPath.slice(0, options.socketPath.lastIndexOf('/'));
+  const url = `postgresql://postgres:postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}&port=${SOCKET_PORT}`;
+  port.postMessage({ url } satisfies EmbeddedWorkerMessage);
 }
 
 if (parentPort) {
