@@ -56,6 +56,16 @@ postgresOnly('the data directory lock: no database involved, checked once (in th
     DataDirLock.acquire(dir, 'the service').release();
   });
 
+  it.each([[{ pid: 0, role: 'the service' }], [{ pid: -1, role: 'the service' }], [{ pid: process.ppid }]])(
+    'takes over a lock no live process can hold: %j (kill(0 or -1, 0) succeeds: such a lock never went stale)',
+    (holder) => {
+      const dir = mkdtempSync(join(root, 'odd-'));
+      staleLock(dir, holder as { pid: number; role: string });
+      expect(DataDirLock.holderOf(dir)).toBeUndefined();
+      DataDirLock.acquire(dir, 'the service').release();
+    },
+  );
+
   it('refuses while the holder runs, naming it', () => {
     const dir = mkdtempSync(join(root, 'held-'));
     staleLock(dir, { pid: process.ppid, role: 'the service', url: 'http://127.0.0.1:8080' });

@@ -154,6 +154,31 @@ describeOnce('a database that cannot be opened stops start-up with one line', ()
   });
 });
 
+describeOnce('a DATA_DIR whose contents cannot be used stops start-up with one line naming it', () => {
+  let dir: string;
+  beforeEach(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'segments-odd-data-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  // These printed a bare EISDIR or EEXIST naming neither DATA_DIR nor what to do.
+  it.each([
+    ['its lock file is a directory', (d: string) => mkdirSync(join(d, 'segments.lock'))],
+    ['its database directory is a file', (d: string) => writeFileSync(join(d, 'pglite'), '')],
+  ])('%s', (_what, spoil) => {
+    spoil(dir);
+    expect(startFailure({ DATA_DIR: dir })).toMatch(
+      new RegExp(`^start-up failed: the embedded database in DATA_DIR ${dir} cannot be opened \\(.+\\): repair or move`),
+    );
+  });
+
+  it('a path with a line break is quoted, so that it cannot print a second line', () => {
+    writeFileSync(join(dir, 'file'), '');
+    expect(startFailure({ DATA_DIR: `${dir}/file/data\nstart-up ok` }, dir)).toMatch(/^invalid configuration: DATA_DIR ".*\\nstart-up ok" cannot be used/);
+  });
+});
+
 describeOnce('a port in use stops start-up with one line', () => {
   let taken: Server;
   let port: number;

@@ -1,6 +1,6 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prepareDataDir } from './data-dir';
+import { prepareDataDir, shownPath } from './data-dir';
 
 /** Who holds a data directory: a process, and the URL of its API once it listens. */
 export interface DataDirHolder {
@@ -19,7 +19,7 @@ export class DataDirInUseError extends Error {
     readonly holder: DataDirHolder,
   ) {
     super(
-      `DATA_DIR ${dataDir} is in use by ${holder.role}, pid ${holder.pid}` +
+      `DATA_DIR ${shownPath(dataDir)} is in use by ${holder.role}, pid ${holder.pid}` +
         `${holder.url ? ` at ${holder.url}` : ''}; stop it first or use another DATA_DIR`,
     );
   }
@@ -87,7 +87,8 @@ function exclusively<T>(path: string, work: () => T): T {
 function readHolder(path: string): DataDirHolder | undefined {
   try {
     const holder = JSON.parse(readFileSync(path, 'utf8')) as DataDirHolder;
-    return Number.isInteger(holder.pid) ? holder : undefined;
+    // pid 0 and -1 would name process groups: kill(0 or -1, 0) succeeds, and the lock would never go stale.
+    return Number.isInteger(holder.pid) && holder.pid > 0 && typeof holder.role === 'string' ? holder : undefined;
   } catch {
     return undefined;
   }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { Worker } from 'node:worker_threads';
-import { DataDirLock } from './data-dir-lock';
+import { ConfigError } from '../config/app-config';
+import { shownPath } from './data-dir';
+import { DataDirInUseError, DataDirLock } from './data-dir-lock';
 import { SOCKET_PORT, type EmbeddedWorkerMessage, type EmbeddedWorkerOptions } from './embedded-postgres.worker';
 import { projectRoot, seedFromTemplate } from './embedded-template';
 
@@ -88,6 +90,24 @@ async function stopWorker(worker: Worker): Promise<void> {
  * another live process holds it).
  */
 export async function startEmbeddedPostgres(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
+  try {
+    return await startOn(dataDir, owner);
+  } catch (error) {
+    throw openFailure(dataDir, error);
+  }
+}
+
+/** A failure to open DATA_DIR as one line naming it (a lock file that is a directory, a corrupt database). */
+function openFailure(dataDir: string, error: unknown): unknown {
+  if (error instanceof DataDirInUseError || error instanceof ConfigError) return error;
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return new Error(
+    `the embedded database in DATA_DIR ${shownPath(dataDir)} cannot be opened (${reason}): ` +
+      'repair or move that directory, or set DATA_DIR to another one',
+  );
+}
+
+async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
   const lock = DataDirLock.acquire(dataDir, owner);
   // mkdtemp makes it mode 0700. Not inside DATA_DIR: a socket path has at most 107 bytes.
   const socketDir = mkdtempSync(join(tmpdir(), 'segments-pglite-'));

@@ -9,6 +9,10 @@ describe('Accept negotiation', () => {
     ['text/csv;q=0, */*', 'text/csv', false],
     ['*/*;q=0', 'application/json', false],
     ['', 'application/json', false],
+    ['application/json;q=abc', 'application/json', true],
+    ['application/json;q=', 'application/json', true],
+    ['application/json;q=0.000', 'application/json', false],
+    ['application/json;q=0.001', 'application/json', true],
   ])('%s for %s: %s', (header, type, expected) => {
     expect(accepts(header, type)).toBe(expected);
   });

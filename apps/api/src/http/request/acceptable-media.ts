@@ -4,6 +4,9 @@ import { errorBodyOf } from '../errors/error-mapping';
 /** What an API route answers: report files are CSV, everything else JSON (errors included). */
 const answerTypeOf = (route: string): string => (route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json');
 
+/** RFC 9110's qvalue: 0 to 1 with at most three decimals. */
+const QVALUE = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/;
+
 /** How closely a media range of an Accept header names `type`: 3 the type itself, 2 its major type, 1 any type, 0 not at all. */
 function specificity(range: string, type: string): number {
   if (range === type) return 3;
@@ -22,9 +25,10 @@ export function accepts(header: string, type: string): boolean {
     const [range, ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
     const rank = specificity(range, type);
     if (rank <= best) continue;
-    const quality = params.find((param) => param.startsWith('q='));
+    const q = params.find((param) => param.startsWith('q='))?.slice(2);
     best = rank;
-    acceptable = quality === undefined || Number(quality.slice(2)) > 0;
+    // A q that is not a qvalue (q=, q=abc) is ignored, so a client asking for JSON is never refused over it.
+    acceptable = q === undefined || !QVALUE.test(q) || Number(q) > 0;
   }
   return acceptable;
 }
