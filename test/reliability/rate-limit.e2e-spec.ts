@@ -68,9 +68,11 @@ describe('who may call: rate limiting', () => {
 
   it('counts 100,000 random keys against their client address, and tracks one caller for them', async () => {
     const app = await start({ RATE_LIMIT_PER_MINUTE: '600' });
+    const started = Date.now();
     const statuses = await flood(app, 100_000, 32, () => ({ 'x-api-key': randomUUID() }));
-    // One address: 600 a minute (twice that if the run outlasts its first minute), the rest 429.
-    expect(statuses.get(200)).toBeLessThanOrEqual(1_200);
+    // One address: 600 in each minute-long window the run touched (a loaded machine takes minutes), the rest 429.
+    const windows = Math.floor((Date.now() - started) / 60_000) + 1;
+    expect(statuses.get(200)).toBeLessThanOrEqual(600 * windows);
     expect((statuses.get(200) ?? 0) + (statuses.get(429) ?? 0)).toBe(100_000);
     expect(await trackedCallers(app)).toBeLessThanOrEqual(1);
     // The bound is the test's patience with 100,000 requests on a shared machine, not a speed claim.
