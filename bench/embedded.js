@@ -27,7 +27,12 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 /** Milliseconds from spawning the service on `dataDir` until /health/ready answers 200, and the service. */
 async function timedStart(dataDir, logFile) {
   const started = process.hrtime.bigint();
-  const service = await startService({ root: ROOT, env: { DATA_DIR: dataDir, EXPIRY_SWEEP_SECONDS: '86400' }, logFile, pollMs: 20 });
+  const service = await startService({
+    root: ROOT,
+    env: { DATA_DIR: dataDir, EXPIRY_SWEEP_SECONDS: '86400' },
+    logFile,
+    pollMs: 20,
+  });
   return { ms: Number((process.hrtime.bigint() - started) / 1_000_000n), service };
 }
 
@@ -112,14 +117,25 @@ async function main() {
     const useWrk = await ensureWrk();
     const load = useWrk ? runWrk : runAutocannon;
     const threads = Math.max(1, Math.min(2, cpus().length));
-    const loadOptions = { baseUrl: service.baseUrl, users: options.users, segments: SEGMENTS, connections: options.connections, threads, workDir };
+    const loadOptions = {
+      baseUrl: service.baseUrl,
+      users: options.users,
+      segments: SEGMENTS,
+      connections: options.connections,
+      threads,
+      workDir,
+    };
     log(`write, then read: ${options.seconds} s each at ${options.connections} connections`);
     result.write = await load({ ...loadOptions, kind: 'write', seconds: options.seconds });
     result.read = await load({ ...loadOptions, kind: 'read', seconds: options.seconds });
 
     log('a monthly report of everything written');
     started = Date.now();
-    const report = await api(service.baseUrl, 'GET', `/api/v1/reports/history?period=${new Date().toISOString().slice(0, 7)}`);
+    const report = await api(
+      service.baseUrl,
+      'GET',
+      `/api/v1/reports/history?period=${new Date().toISOString().slice(0, 7)}`,
+    );
     result.report = { rows: report.rows, seconds: (Date.now() - started) / 1000 };
     result.peak_rss_mb = rss.stop();
   } finally {
@@ -139,15 +155,23 @@ function printSummary(result) {
   const verdict = (ok) => (ok ? 'ok' : 'MISSED');
   const { start, targets } = result;
   console.log(`\nembedded PGlite, ${result.machine.cpus} CPUs, ${result.options.users} users`);
-  console.log(`start, new DATA_DIR: median ${start.fresh_median_ms} ms of ${start.fresh_ms.join(', ')} (target <= ${targets.startMs}: ${verdict(start.fresh_median_ms <= targets.startMs)})`);
-  console.log(`start, same DATA_DIR: median ${start.reopen_median_ms} ms of ${start.reopen_ms.join(', ')} (target <= ${targets.startMs}: ${verdict(start.reopen_median_ms <= targets.startMs)})`);
+  console.log(
+    `start, new DATA_DIR: median ${start.fresh_median_ms} ms of ${start.fresh_ms.join(', ')} (target <= ${targets.startMs}: ${verdict(start.fresh_median_ms <= targets.startMs)})`,
+  );
+  console.log(
+    `start, same DATA_DIR: median ${start.reopen_median_ms} ms of ${start.reopen_ms.join(', ')} (target <= ${targets.startMs}: ${verdict(start.reopen_median_ms <= targets.startMs)})`,
+  );
   console.log(`import-users: ${result.import.users} ids in ${result.import.seconds} s`);
   for (const kind of ['write', 'read']) {
     const figure = result[kind];
-    console.log(`${kind}: ${figure.rate} req/s, p50 ${figure.p50_ms} ms, p99 ${figure.p99_ms} ms, non-2xx ${figure.non2xx + figure.socket_errors}`);
+    console.log(
+      `${kind}: ${figure.rate} req/s, p50 ${figure.p50_ms} ms, p99 ${figure.p99_ms} ms, non-2xx ${figure.non2xx + figure.socket_errors}`,
+    );
   }
   console.log(`report: ${result.report.rows} rows in ${result.report.seconds} s`);
-  console.log(`RSS after start ${result.rss_after_start_mb} MB, peak ${result.peak_rss_mb} MB (target <= ${targets.rssMb}: ${verdict(result.peak_rss_mb <= targets.rssMb)})`);
+  console.log(
+    `RSS after start ${result.rss_after_start_mb} MB, peak ${result.peak_rss_mb} MB (target <= ${targets.rssMb}: ${verdict(result.peak_rss_mb <= targets.rssMb)})`,
+  );
 }
 
 module.exports = { main };

@@ -34,10 +34,14 @@ const log = (message) => console.log(`[bench:replicas ${new Date().toISOString()
 
 /** Waits until the replica has replayed everything the primary has written so far. */
 async function replicaCaughtUp(primaryUrl, replicaUrl) {
-  const target = await withClient(primaryUrl, async (c) => (await c.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn);
+  const target = await withClient(
+    primaryUrl,
+    async (c) => (await c.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn,
+  );
   for (;;) {
-    const done = await withClient(replicaUrl, async (c) =>
-      (await c.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [target])).rows[0].done,
+    const done = await withClient(
+      replicaUrl,
+      async (c) => (await c.query('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [target])).rows[0].done,
     );
     if (done) return;
     await sleep(200);
@@ -78,28 +82,61 @@ async function main() {
       for (const replicas of [0, 1]) {
         const env = replicas === 0 ? base : { ...base, DATABASE_REPLICA_URLS: replicaUrl };
         service = await startService({ root: ROOT, env, logFile });
-        const loadOptions = { baseUrl: service.baseUrl, users: options.users, segments: SEGMENTS, connections: options.connections, threads, workDir, kind: 'read' };
+        const loadOptions = {
+          baseUrl: service.baseUrl,
+          users: options.users,
+          segments: SEGMENTS,
+          connections: options.connections,
+          threads,
+          workDir,
+          kind: 'read',
+        };
         if (options.warmup > 0) await load({ ...loadOptions, seconds: options.warmup });
         const before = await readsByDatabase(service.baseUrl);
         const result = await load({ ...loadOptions, seconds: options.seconds });
         const after = await readsByDatabase(service.baseUrl);
-        const went = Object.fromEntries(Object.entries(after).map(([name, n]) => [name === 'primary' ? name : 'replica', n - (before[name] ?? 0)]));
+        const went = Object.fromEntries(
+          Object.entries(after).map(([name, n]) => [name === 'primary' ? name : 'replica', n - (before[name] ?? 0)]),
+        );
         await service.stop();
         service = undefined;
-        runs.push({ round, replicas, rate: result.rate, p50_ms: result.p50_ms, p99_ms: result.p99_ms, non2xx: result.non2xx, statements: went });
-        log(`round ${round}, ${replicas} replica(s): ${result.rate} reads/s, p99 ${result.p99_ms} ms, statements ${JSON.stringify(went)}`);
+        runs.push({
+          round,
+          replicas,
+          rate: result.rate,
+          p50_ms: result.p50_ms,
+          p99_ms: result.p99_ms,
+          non2xx: result.non2xx,
+          statements: went,
+        });
+        log(
+          `round ${round}, ${replicas} replica(s): ${result.rate} reads/s, p99 ${result.p99_ms} ms, statements ${JSON.stringify(went)}`,
+        );
       }
     }
     const mean = (replicas) => {
       const rates = runs.filter((r) => r.replicas === replicas).map((r) => r.rate);
       return Math.round(rates.reduce((a, b) => a + b, 0) / rates.length);
     };
-    const summary = { zero_replicas: mean(0), one_replica: mean(1), ratio: Math.round((mean(1) / mean(0)) * 100) / 100 };
-    const result = { date: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, options, tool: useWrk ? 'wrk' : 'autocannon', runs, summary };
+    const summary = {
+      zero_replicas: mean(0),
+      one_replica: mean(1),
+      ratio: Math.round((mean(1) / mean(0)) * 100) / 100,
+    };
+    const result = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, node: process.version },
+      options,
+      tool: useWrk ? 'wrk' : 'autocannon',
+      runs,
+      summary,
+    };
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     const file = join(ROOT, 'bench/results', `replicas-${result.date.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-    console.log(`\nreads/s, mean of ${options.rounds} rounds: 0 replicas ${summary.zero_replicas}, 1 replica ${summary.one_replica} (x${summary.ratio})\nresults: ${file}`);
+    console.log(
+      `\nreads/s, mean of ${options.rounds} rounds: 0 replicas ${summary.zero_replicas}, 1 replica ${summary.one_replica} (x${summary.ratio})\nresults: ${file}`,
+    );
   } finally {
     await service?.stop();
     pair.stop();

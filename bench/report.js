@@ -42,7 +42,10 @@ async function seedReportRows(databaseUrl, rows) {
   await client.connect();
   try {
     const [{ count }] = (
-      await client.query('SELECT count(*)::int AS count FROM membership_history WHERE at >= $1 AND at < $2', [PERIOD.start, PERIOD.end])
+      await client.query('SELECT count(*)::int AS count FROM membership_history WHERE at >= $1 AND at < $2', [
+        PERIOD.start,
+        PERIOD.end,
+      ])
     ).rows;
     if (count === rows) return false;
     await client.query('SET synchronous_commit = off');
@@ -112,7 +115,14 @@ async function serviceFileHash(baseUrl, url, headers) {
  * Times the report through the service and through psql, `runs` times each (alternating), and samples the
  * service's RSS throughout. Figures in seconds and MB.
  */
-async function runReportBench({ baseUrl, databaseUrl, serverPid, rows = 1_000_000, runs = 3, apiKey = process.env.API_KEY }) {
+async function runReportBench({
+  baseUrl,
+  databaseUrl,
+  serverPid,
+  rows = 1_000_000,
+  runs = 3,
+  apiKey = process.env.API_KEY,
+}) {
   if (!commandExists('psql')) return { skipped: 'psql is not installed (apt-get install postgresql-client)' };
   const headers = apiKey ? { 'X-API-Key': apiKey } : {};
   const select = reportSelect();
@@ -156,7 +166,11 @@ async function runReportBench({ baseUrl, databaseUrl, serverPid, rows = 1_000_00
       same_bytes: serviceHash === undefined ? null : serviceHash === psqlHash,
       targets: TARGETS,
       target_text: `ratio <= ${TARGETS.ratio}, RSS growth <= ${TARGETS.rssGrowthMb} MB`,
-      meets_target: ratio <= TARGETS.ratio && growth <= TARGETS.rssGrowthMb && serviceHash !== undefined && serviceHash === psqlHash,
+      meets_target:
+        ratio <= TARGETS.ratio &&
+        growth <= TARGETS.rssGrowthMb &&
+        serviceHash !== undefined &&
+        serviceHash === psqlHash,
       note: `median of ${runs}; RSS growth ${growth} MB over ${round(rss.baseline, 1)} MB`,
     };
   } finally {
@@ -202,7 +216,12 @@ async function main() {
       logFile: join(dataDir, 'service.log'),
     });
     log(`service pid ${service.pid} at ${service.baseUrl}`);
-    const figures = await runReportBench({ baseUrl: service.baseUrl, databaseUrl: database.url, serverPid: service.pid, ...options });
+    const figures = await runReportBench({
+      baseUrl: service.baseUrl,
+      databaseUrl: database.url,
+      serverPid: service.pid,
+      ...options,
+    });
     console.log(JSON.stringify(figures, null, 2));
     if (figures.meets_target === false) process.exitCode = 1;
   } finally {

@@ -59,7 +59,12 @@ function parseArgs(argv) {
  */
 async function measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds, warmup }) {
   log(`ceiling (bare Fastify routes on the same repository): read and write, ${seconds} s each`);
-  const server = await startService({ root: ROOT, env: serviceEnv, logFile, args: [join(__dirname, 'lib/ceiling-server.js')] });
+  const server = await startService({
+    root: ROOT,
+    env: serviceEnv,
+    logFile,
+    args: [join(__dirname, 'lib/ceiling-server.js')],
+  });
   try {
     const options = { ...loadOptions, baseUrl: server.baseUrl };
     if (warmup > 0) await load({ ...options, kind: 'read', seconds: warmup });
@@ -128,7 +133,11 @@ async function main() {
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-    options: { ...options, pool_size: process.env.DATABASE_POOL_SIZE ?? 'default', web_concurrency: process.env.WEB_CONCURRENCY ?? 'unset' },
+    options: {
+      ...options,
+      pool_size: process.env.DATABASE_POOL_SIZE ?? 'default',
+      web_concurrency: process.env.WEB_CONCURRENCY ?? 'unset',
+    },
     targets: TARGETS,
   };
   try {
@@ -150,8 +159,20 @@ async function main() {
     const useWrk = await ensureWrk();
     const load = useWrk ? runWrk : runAutocannon;
     if (!useWrk) log('wrk is not available: using autocannon');
-    const loadOptions = { users: options.users, segments: SEGMENTS, connections: options.connections, threads, workDir };
-    const pgOptions = { databaseUrl: database.url, workDir, connections: options.connections, threads, seconds: options.seconds };
+    const loadOptions = {
+      users: options.users,
+      segments: SEGMENTS,
+      connections: options.connections,
+      threads,
+      workDir,
+    };
+    const pgOptions = {
+      databaseUrl: database.url,
+      workDir,
+      connections: options.connections,
+      threads,
+      seconds: options.seconds,
+    };
 
     // Every variant in this one run, so that their ratios share the machine's load at the time.
     result.variants = [];
@@ -159,7 +180,12 @@ async function main() {
       service = await startService({ root: ROOT, env: { ...serviceEnv, ...variant.env }, logFile });
       if (variant.workers > 1) await waitForWorkers(service.pid, variant.workers);
       log(`${variant.name}: service pid ${service.pid} at ${service.baseUrl}`);
-      const figures = await measureVariant({ load, loadOptions: { ...loadOptions, baseUrl: service.baseUrl }, options, service });
+      const figures = await measureVariant({
+        load,
+        loadOptions: { ...loadOptions, baseUrl: service.baseUrl },
+        options,
+        service,
+      });
       result.variants.push({ name: variant.name, env: variant.env, ...figures });
       await service.stop();
       service = undefined;
@@ -168,8 +194,19 @@ async function main() {
     log('pgbench: the read statement, the floor statement, the change set');
     const pgRead = await runPgbench({ ...pgOptions, name: 'read', script: readScript(captured, options.users) });
     const pgFloor = await runPgbench({ ...pgOptions, name: 'floor', script: floorScript(options.users) });
-    const pgWrite = await runPgbench({ ...pgOptions, name: 'write', script: writeScript(captured, options.users, SEGMENTS) });
-    const ceiling = await measureCeiling({ serviceEnv, logFile, load, loadOptions, seconds: options.seconds, warmup: options.warmup });
+    const pgWrite = await runPgbench({
+      ...pgOptions,
+      name: 'write',
+      script: writeScript(captured, options.users, SEGMENTS),
+    });
+    const ceiling = await measureCeiling({
+      serviceEnv,
+      logFile,
+      load,
+      loadOptions,
+      seconds: options.seconds,
+      warmup: options.warmup,
+    });
 
     const ratio = (service, limit) => Math.round((service.rate / limit.rate) * 100) / 100;
     const [off, on, workers] = result.variants;

@@ -57,7 +57,10 @@ async function main() {
   const warmupMs = Math.min(120_000, Math.max(20_000, durationMs / 5));
   const halfMs = (durationMs - warmupMs) / 2;
   const serverUrl =
-    process.env.SOAK_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+    process.env.SOAK_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgresql://postgres@127.0.0.1:5432/postgres';
 
   const embedded = process.argv.includes('--embedded');
 
@@ -120,9 +123,13 @@ async function main() {
     service = undefined;
 
     console.log('\nsoak figures');
-    console.log(`  requests          ${tally.requests} in ${elapsedS.toFixed(0)} s (${(tally.requests / elapsedS).toFixed(0)}/s)`);
+    console.log(
+      `  requests          ${tally.requests} in ${elapsedS.toFixed(0)} s (${(tally.requests / elapsedS).toFixed(0)}/s)`,
+    );
     console.log(`  by operation      ${JSON.stringify(tally.byOperation)}`);
-    console.log(`  errors            ${tally.errors}${tally.examples.length ? `\n    ${tally.examples.join('\n    ')}` : ''}`);
+    console.log(
+      `  errors            ${tally.errors}${tally.examples.length ? `\n    ${tally.examples.join('\n    ')}` : ''}`,
+    );
     console.log(
       `  latency (ms)      p50 ${percentile(sorted, 50).toFixed(1)}  p95 ${percentile(sorted, 95).toFixed(1)}  ` +
         `p99 ${percentile(sorted, 99).toFixed(1)}  max ${sorted.at(-1).toFixed(1)}`,
@@ -131,8 +138,12 @@ async function main() {
       `  user segments     p50 ${percentile(reads, 50).toFixed(1)}  p99 ${percentile(reads, 99).toFixed(1)}  max ${reads.at(-1).toFixed(1)} (ms)`,
     );
     if (hostileTally) {
-      console.log(`  hostile client    ${hostileTally.requests} requests, by status ${JSON.stringify(hostileTally.byStatus)}`);
-      console.log(`  hostile errors    ${hostileTally.errors}${hostileTally.examples.length ? `\n    ${hostileTally.examples.join('\n    ')}` : ''}`);
+      console.log(
+        `  hostile client    ${hostileTally.requests} requests, by status ${JSON.stringify(hostileTally.byStatus)}`,
+      );
+      console.log(
+        `  hostile errors    ${hostileTally.errors}${hostileTally.examples.length ? `\n    ${hostileTally.examples.join('\n    ')}` : ''}`,
+      );
     }
     console.log(`  memberships ended by the cleaner  ${metric(metrics, 'segments_memberships_expired_total')}`);
     console.log(
@@ -145,8 +156,11 @@ async function main() {
     const failures = [
       tally.errors > 0 && `${tally.errors} requests failed`,
       hostileTally?.errors > 0 && `${hostileTally.errors} hostile requests got a wrong answer`,
-      hostileTally && !(percentile(reads, 99) < MAX_HOSTILE_READ_P99_MS) && `normal reads' p99 is ${percentile(reads, 99).toFixed(1)} ms under attack`,
-      !(growth < MAX_RSS_GROWTH) && `RSS grew ${(growth * 100).toFixed(1)} % after warm-up (limit ${MAX_RSS_GROWTH * 100} %)`,
+      hostileTally &&
+        !(percentile(reads, 99) < MAX_HOSTILE_READ_P99_MS) &&
+        `normal reads' p99 is ${percentile(reads, 99).toFixed(1)} ms under attack`,
+      !(growth < MAX_RSS_GROWTH) &&
+        `RSS grew ${(growth * 100).toFixed(1)} % after warm-up (limit ${MAX_RSS_GROWTH * 100} %)`,
       stopped.code !== 0 && `the service exited with ${stopped.code ?? stopped.signal} on SIGTERM`,
     ].filter(Boolean);
     console.log(failures.length ? `\nsoak FAILED: ${failures.join('; ')}` : '\nsoak passed');

@@ -3,7 +3,9 @@ import { membersOf } from './support/segment-members';
 import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = postgresOnly('auto-assignment at 100,000 users: PostgreSQL only (keeps the PGlite run short)');
+const describeOnPostgres = postgresOnly(
+  'auto-assignment at 100,000 users: PostgreSQL only (keeps the PGlite run short)',
+);
 
 describeOnPostgres('auto-assignment at scale (PostgreSQL)', () => {
   let t: TestApp;
@@ -21,7 +23,12 @@ describeOnPostgres('auto-assignment at scale (PostgreSQL)', () => {
   it('10% of 100,000 registered users is exactly the users with a bucket below 1000', async () => {
     const created = await t.http.post('/api/v1/segments').send({ slug: 'TEN_PERCENT', auto_percent: 10 });
     expect(created.status).toBe(201);
-    const expected = usersInRange('TEN_PERCENT', Array.from({ length: USERS }, (_, i) => i + 1), 0, 1000);
+    const expected = usersInRange(
+      'TEN_PERCENT',
+      Array.from({ length: USERS }, (_, i) => i + 1),
+      0,
+      1000,
+    );
     expect(created.body.members).toBe(expected.length);
     expect(await membersOf(t, 'TEN_PERCENT')).toEqual(expected);
   });

@@ -27,10 +27,22 @@ describe('automatic assignment of a percent of users', () => {
   it('registration is idempotent and validated', async () => {
     const again = await t.http.post('/api/v1/users').send({ user_ids: [USERS[0], USERS[1], 999_999_999] });
     expect(again.body).toEqual({ registered: 1, auto_assigned: 0 });
-    for (const body of [{ user_ids: [] }, { user_ids: [0] }, { user_ids: [1.5] }, { user_ids: ['1'] }, { user_ids: [2 ** 53] }, {}, { user_ids: [1], x: 1 }]) {
+    for (const body of [
+      { user_ids: [] },
+      { user_ids: [0] },
+      { user_ids: [1.5] },
+      { user_ids: ['1'] },
+      { user_ids: [2 ** 53] },
+      {},
+      { user_ids: [1], x: 1 },
+    ]) {
       expectError(await t.http.post('/api/v1/users').send(body), 400, 'VALIDATION_FAILED');
     }
-    expectError(await t.http.post('/api/v1/users').send({ user_ids: Array.from({ length: 10001 }, (_, i) => i + 1) }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await t.http.post('/api/v1/users').send({ user_ids: Array.from({ length: 10001 }, (_, i) => i + 1) }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('creating with auto_percent joins exactly the known users whose bucket is in range', async () => {
@@ -59,7 +71,10 @@ describe('automatic assignment of a percent of users', () => {
       ['PLAIN', 'manual'],
     ]);
     const outOfRange = candidates.find((id) => !inRange.includes(id))!;
-    expect((await t.http.post('/api/v1/users').send({ user_ids: [outOfRange] })).body).toEqual({ registered: 1, auto_assigned: 0 });
+    expect((await t.http.post('/api/v1/users').send({ user_ids: [outOfRange] })).body).toEqual({
+      registered: 1,
+      auto_assigned: 0,
+    });
   });
 
   it('raising the percent keeps the first set and adds exactly the newly covered buckets', async () => {
@@ -77,7 +92,10 @@ describe('automatic assignment of a percent of users', () => {
   it('lowering removes auto members whose bucket left the range, never manual ones', async () => {
     const known = (await t.sql<{ user_id: string }>('SELECT user_id FROM users')).map((row) => Number(row.user_id));
     const highBucketUser = usersInRange('AUTO_10', known, 1500, 2000)[0];
-    await t.http.patch(`/api/v1/users/${highBucketUser}/segments`).send({ add: ['AUTO_10'] }).expect(200);
+    await t.http
+      .patch(`/api/v1/users/${highBucketUser}/segments`)
+      .send({ add: ['AUTO_10'] })
+      .expect(200);
     const lowered = await t.http.patch('/api/v1/segments/AUTO_10').send({ auto_percent: 15 });
     expect(lowered.status).toBe(200);
     const expected = [...usersInRange('AUTO_10', known, 0, 1500), highBucketUser].sort((a, b) => a - b);
@@ -91,7 +109,10 @@ describe('automatic assignment of a percent of users', () => {
   it('a user removed by hand is not re-added unless their bucket newly enters the range', async () => {
     const current = await members('AUTO_10', 'auto');
     const leaver = current[0];
-    await t.http.patch(`/api/v1/users/${leaver}/segments`).send({ remove: ['AUTO_10'] }).expect(200);
+    await t.http
+      .patch(`/api/v1/users/${leaver}/segments`)
+      .send({ remove: ['AUTO_10'] })
+      .expect(200);
     await t.http.patch('/api/v1/segments/AUTO_10').send({ auto_percent: 16 }).expect(200);
     expect(await members('AUTO_10')).not.toContain(leaver);
   });
@@ -101,7 +122,12 @@ describe('automatic assignment of a percent of users', () => {
     const stopped = await t.http.patch('/api/v1/segments/AUTO_10').send({ auto_percent: null });
     expect(stopped.body.auto_percent).toBeNull();
     expect(await members('AUTO_10')).toEqual(before);
-    const newcomers = usersInRange('AUTO_10', Array.from({ length: 300 }, (_, i) => 7_000_000 + i), 0, 1000);
+    const newcomers = usersInRange(
+      'AUTO_10',
+      Array.from({ length: 300 }, (_, i) => 7_000_000 + i),
+      0,
+      1000,
+    );
     expect((await t.http.post('/api/v1/users').send({ user_ids: newcomers })).body).toEqual({
       registered: newcomers.length,
       auto_assigned: 0,

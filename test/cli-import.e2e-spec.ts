@@ -8,7 +8,9 @@ import { CLI_MAIN, ensureBuilt } from './support/built-app';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = postgresOnly('CLI import: PostgreSQL only (the CLI and the app would both open one PGlite directory)');
+const describeOnPostgres = postgresOnly(
+  'CLI import: PostgreSQL only (the CLI and the app would both open one PGlite directory)',
+);
 
 describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -37,7 +39,15 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
 
   it('imports a plain file, reports bad lines with their numbers, and exits 2 because some were bad', async () => {
     const ids = Array.from({ length: 2500 }, (_, i) => 10_000 + i);
-    const lines = [...ids.slice(0, 1000).map(String), 'abc', '', '-5', ...ids.slice(1000).map(String), '1.5', `${ids[0]}`];
+    const lines = [
+      ...ids.slice(0, 1000).map(String),
+      'abc',
+      '',
+      '-5',
+      ...ids.slice(1000).map(String),
+      '1.5',
+      `${ids[0]}`,
+    ];
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const result = cli('import-users', file, '--batch', '700');
@@ -49,9 +59,11 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
     expect(result.status).toBe(2);
     const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM users');
     expect(n).toBe(ids.length);
-    const autoMembers = (await t.sql<{ user_id: string }>(
-      `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = 'IMPORT_AUTO' ORDER BY 1`,
-    )).map((row) => Number(row.user_id));
+    const autoMembers = (
+      await t.sql<{ user_id: string }>(
+        `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = 'IMPORT_AUTO' ORDER BY 1`,
+      )
+    ).map((row) => Number(row.user_id));
     expect(autoMembers).toEqual(usersInRange('IMPORT_AUTO', ids, 0, 5000));
   });
 
@@ -100,10 +112,16 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
     t.clock.set(new Date(Date.now() - 2 * 3600_000));
     const due = new Map<number, string>();
     for (const userId of [60001, 60002]) {
-      const added = await t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: ['CLI_TTL'], ttl: 'PT1H' }).expect(200);
+      const added = await t.http
+        .patch(`/api/v1/users/${userId}/segments`)
+        .send({ add: ['CLI_TTL'], ttl: 'PT1H' })
+        .expect(200);
       due.set(userId, added.body.segments[0].expires_at);
     }
-    await t.http.patch('/api/v1/users/60003/segments').send({ add: ['CLI_TTL'], ttl: 'P2D' }).expect(200);
+    await t.http
+      .patch('/api/v1/users/60003/segments')
+      .send({ add: ['CLI_TTL'], ttl: 'P2D' })
+      .expect(200);
     const result = cli('expire');
     expect(result.stdout).toBe('expired: 2\n');
     expect(result.status).toBe(0);

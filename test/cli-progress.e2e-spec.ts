@@ -20,11 +20,15 @@ describeOnce('import-users progress bar', () => {
   it('counts the ids registered, with their rate and the time left, and ends at 100% of the ids', () => {
     const file = join(dir, 'ids.txt');
     writeFileSync(file, `${Array.from({ length: 2000 }, (_, i) => i + 1).join('\n')}\n`);
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${CLI_MAIN} import-users ${file} --batch 500`, '/dev/null'], {
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', TERM: 'dumb' },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      'script',
+      ['-qec', `${process.execPath} ${CLI_MAIN} import-users ${file} --batch 500`, '/dev/null'],
+      {
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent', TERM: 'dumb' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(run.status).toBe(0);
     // eslint-disable-next-line no-control-regex -- the terminal's escape sequence is what is split on
     const frames = run.stdout.split(/\x1b\[1G|[\r\n]+/).filter((frame) => frame.includes('import ['));

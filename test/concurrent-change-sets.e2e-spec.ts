@@ -2,7 +2,9 @@ import { replayLedger, storedMemberships } from './support/ledger';
 import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
-const describeOnPostgres = postgresOnly('concurrent change sets: skipped on PGlite (one connection, no true concurrency)');
+const describeOnPostgres = postgresOnly(
+  'concurrent change sets: skipped on PGlite (one connection, no true concurrency)',
+);
 
 describeOnPostgres('20 concurrent change sets for one user (PostgreSQL)', () => {
   let t: TestApp;

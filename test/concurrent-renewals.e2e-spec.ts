@@ -11,7 +11,10 @@ describeOnPostgres('concurrent change sets renewing one expired membership (Post
   beforeAll(async () => {
     t = await startTestApp();
     for (let round = 0; round < ROUNDS; round++) {
-      await t.http.post('/api/v1/segments').send({ slug: `RENEW_${round}` }).expect(201);
+      await t.http
+        .post('/api/v1/segments')
+        .send({ slug: `RENEW_${round}` })
+        .expect(201);
     }
   });
   afterAll(() => t.close());
@@ -19,7 +22,10 @@ describeOnPostgres('concurrent change sets renewing one expired membership (Post
   it('records the expiry exactly once, however many change sets re-add it at the same moment', async () => {
     t.clock.set('2030-05-01T00:00:00.000Z');
     for (let round = 0; round < ROUNDS; round++) {
-      await t.http.patch('/api/v1/users/42/segments').send({ add: [{ slug: `RENEW_${round}`, ttl: 'PT1M' }] }).expect(200);
+      await t.http
+        .patch('/api/v1/users/42/segments')
+        .send({ add: [{ slug: `RENEW_${round}`, ttl: 'PT1M' }] })
+        .expect(200);
     }
     t.clock.set('2030-05-01T01:00:00.000Z');
     for (let round = 0; round < ROUNDS; round++) {

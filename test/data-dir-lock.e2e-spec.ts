@@ -14,63 +14,69 @@ const LOCK_MODULE = join(ROOT, 'dist/libs/infrastructure/src/database/data-dir-l
 const ROUNDS = 40;
 const RACERS = 4;
 
-postgresOnly('the data directory lock: no database involved, checked once (in the PostgreSQL project)')('the data directory lock', () => {
-  let root: string;
+postgresOnly('the data directory lock: no database involved, checked once (in the PostgreSQL project)')(
+  'the data directory lock',
+  () => {
+    let root: string;
 
-  beforeAll(() => {
-    ensureBuilt();
-    root = mkdtempSync(join(tmpdir(), 'segments-lock-'));
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+    beforeAll(() => {
+      ensureBuilt();
+      root = mkdtempSync(join(tmpdir(), 'segments-lock-'));
+    });
+    afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  const staleLock = (dir: string, holder: object) => writeFileSync(join(dir, 'segments.lock'), JSON.stringify(holder));
+    const staleLock = (dir: string, holder: object) =>
+      writeFileSync(join(dir, 'segments.lock'), JSON.stringify(holder));
 
-  it(`has one winner when ${RACERS} processes find the same stale lock at once (${ROUNDS} rounds)`, async () => {
-    const winners: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const dir = mkdtempSync(join(root, 'race-'));
-      staleLock(dir, { pid: 2 ** 22 + 7, role: 'the service' });
-      const startAt = String(Date.now() + 300);
-      const racers = Array.from({ length: RACERS }, () =>
-        fork(join(__dirname, 'support/lock-racer.js'), [dir, startAt], { env: { ...process.env, LOCK_MODULE } }),
-      );
-      const results = await Promise.all(racers.map((racer) => new Promise<string>((resolve) => racer.once('message', resolve))));
-      await Promise.all(racers.map((racer) => new Promise((resolve) => racer.once('exit', resolve).send('done'))));
-      winners.push(results.filter((result) => result === 'won').length);
-      expect(results.filter((result) => result !== 'won')).toEqual(Array(RACERS - 1).fill('DataDirInUseError'));
-    }
-    expect(winners).toEqual(Array(ROUNDS).fill(1));
-  }, 120_000);
+    it(`has one winner when ${RACERS} processes find the same stale lock at once (${ROUNDS} rounds)`, async () => {
+      const winners: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const dir = mkdtempSync(join(root, 'race-'));
+        staleLock(dir, { pid: 2 ** 22 + 7, role: 'the service' });
+        const startAt = String(Date.now() + 300);
+        const racers = Array.from({ length: RACERS }, () =>
+          fork(join(__dirname, 'support/lock-racer.js'), [dir, startAt], { env: { ...process.env, LOCK_MODULE } }),
+        );
+        const results = await Promise.all(
+          racers.map((racer) => new Promise<string>((resolve) => racer.once('message', resolve))),
+        );
+        await Promise.all(racers.map((racer) => new Promise((resolve) => racer.once('exit', resolve).send('done'))));
+        winners.push(results.filter((result) => result === 'won').length);
+        expect(results.filter((result) => result !== 'won')).toEqual(Array(RACERS - 1).fill('DataDirInUseError'));
+      }
+      expect(winners).toEqual(Array(ROUNDS).fill(1));
+    }, 120_000);
 
-  it("takes over a lock naming this process's own pid (a container restarted as pid 1 finds its old self's lock)", () => {
-    const dir = mkdtempSync(join(root, 'own-'));
-    staleLock(dir, { pid: process.pid, role: 'the service' });
-    expect(DataDirLock.holderOf(dir)).toBeUndefined();
-    DataDirLock.acquire(dir, 'the service').release();
-  });
-
-  it('takes over a lock whose pid now belongs to a process that started later', () => {
-    const dir = mkdtempSync(join(root, 'reused-'));
-    staleLock(dir, { pid: process.ppid, role: 'the service', started: 1 });
-    expect(DataDirLock.holderOf(dir)).toBeUndefined();
-    DataDirLock.acquire(dir, 'the service').release();
-  });
-
-  it.each([[{ pid: 0, role: 'the service' }], [{ pid: -1, role: 'the service' }], [{ pid: process.ppid }]])(
-    'takes over a lock no live process can hold: %j (kill(0 or -1, 0) succeeds: such a lock never went stale)',
-    (holder) => {
-      const dir = mkdtempSync(join(root, 'odd-'));
-      staleLock(dir, holder as { pid: number; role: string });
+    it("takes over a lock naming this process's own pid (a container restarted as pid 1 finds its old self's lock)", () => {
+      const dir = mkdtempSync(join(root, 'own-'));
+      staleLock(dir, { pid: process.pid, role: 'the service' });
       expect(DataDirLock.holderOf(dir)).toBeUndefined();
       DataDirLock.acquire(dir, 'the service').release();
-    },
-  );
+    });
 
-  it('refuses while the holder runs, naming it', () => {
-    const dir = mkdtempSync(join(root, 'held-'));
-    staleLock(dir, { pid: process.ppid, role: 'the service', url: 'http://127.0.0.1:8080' });
-    expect(() => DataDirLock.acquire(dir, 'the CLI (migrate)')).toThrow(
-      `DATA_DIR ${dir} is in use by the service, pid ${process.ppid} at http://127.0.0.1:8080`,
+    it('takes over a lock whose pid now belongs to a process that started later', () => {
+      const dir = mkdtempSync(join(root, 'reused-'));
+      staleLock(dir, { pid: process.ppid, role: 'the service', started: 1 });
+      expect(DataDirLock.holderOf(dir)).toBeUndefined();
+      DataDirLock.acquire(dir, 'the service').release();
+    });
+
+    it.each([[{ pid: 0, role: 'the service' }], [{ pid: -1, role: 'the service' }], [{ pid: process.ppid }]])(
+      'takes over a lock no live process can hold: %j (kill(0 or -1, 0) succeeds: such a lock never went stale)',
+      (holder) => {
+        const dir = mkdtempSync(join(root, 'odd-'));
+        staleLock(dir, holder as { pid: number; role: string });
+        expect(DataDirLock.holderOf(dir)).toBeUndefined();
+        DataDirLock.acquire(dir, 'the service').release();
+      },
     );
-  });
-});
+
+    it('refuses while the holder runs, naming it', () => {
+      const dir = mkdtempSync(join(root, 'held-'));
+      staleLock(dir, { pid: process.ppid, role: 'the service', url: 'http://127.0.0.1:8080' });
+      expect(() => DataDirLock.acquire(dir, 'the CLI (migrate)')).toThrow(
+        `DATA_DIR ${dir} is in use by the service, pid ${process.ppid} at http://127.0.0.1:8080`,
+      );
+    });
+  },
+);

@@ -77,7 +77,9 @@ describeEmbedded('one owner per DATA_DIR (built service and CLI)', () => {
 
   it('import-users beside the running service lands in it at once, and is still there after a restart', async () => {
     service = await startBuiltService(env());
-    expect((await api('/api/v1/segments', { method: 'POST', body: { slug: 'BESIDE', auto_percent: 40 } })).status).toBe(201);
+    expect((await api('/api/v1/segments', { method: 'POST', body: { slug: 'BESIDE', auto_percent: 40 } })).status).toBe(
+      201,
+    );
     const ids = Array.from({ length: 1000 }, (_, i) => 5_000 + i);
     const file = join(dataDir, 'ids.txt');
     writeFileSync(file, `${ids.join('\n')}\nnot-an-id\n`);
@@ -88,12 +90,16 @@ describeEmbedded('one owner per DATA_DIR (built service and CLI)', () => {
     expect(imported.status).toBe(2);
     const members = usersInRange('BESIDE', ids, 0, 4000).length;
     expect((await api('/api/v1/segments/BESIDE')).body.members).toBe(members);
-    expect((await api('/api/v1/users', { method: 'POST', body: { user_ids: ids.slice(0, 10) } })).body.registered).toBe(0);
+    expect((await api('/api/v1/users', { method: 'POST', body: { user_ids: ids.slice(0, 10) } })).body.registered).toBe(
+      0,
+    );
 
     await stopService();
     service = await startBuiltService(env());
     expect((await api('/api/v1/segments/BESIDE')).body.members).toBe(members);
-    expect((await api('/api/v1/users', { method: 'POST', body: { user_ids: ids.slice(-10) } })).body.registered).toBe(0);
+    expect((await api('/api/v1/users', { method: 'POST', body: { user_ids: ids.slice(-10) } })).body.registered).toBe(
+      0,
+    );
   });
 
   it("the CLI's database commands refuse with one line while the service runs; they work once it stops", async () => {

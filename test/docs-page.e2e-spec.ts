@@ -17,7 +17,9 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-const onPostgres = postgresOnly('docs page in Chromium: the page does not touch the database, one run (PostgreSQL project) is enough');
+const onPostgres = postgresOnly(
+  'docs page in Chromium: the page does not touch the database, one run (PostgreSQL project) is enough',
+);
 
 onPostgres('the docs page in Chromium (PostgreSQL project only: the page is the same on PGlite)', () => {
   let t: TestApp;
@@ -36,7 +38,11 @@ onPostgres('the docs page in Chromium (PostgreSQL project only: the page is the 
       .send({ add: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', ttl: 'P2D' }] })
       .expect(200);
     profile = mkdtempSync(join(tmpdir(), 'segments-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {

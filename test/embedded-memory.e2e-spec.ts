@@ -57,7 +57,9 @@ describeEmbedded('embedded memory (built service on a new DATA_DIR)', () => {
     await call('POST', '/api/v1/segments', { slug: 'AVITO_VOICE_MESSAGES', description: 'Voice messages' });
     await call('POST', '/api/v1/users', { user_ids: [1000, 1001, 1002, 1003, 1004, 1005] });
     await call('POST', '/api/v1/segments', { slug: 'AVITO_DISCOUNT_30', auto_percent: 30 });
-    await call('PATCH', '/api/v1/users/1000/segments', { add: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', ttl: 'P2D' }] });
+    await call('PATCH', '/api/v1/users/1000/segments', {
+      add: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', ttl: 'P2D' }],
+    });
     await call('GET', '/api/v1/users/1000/segments');
     await call('GET', '/api/v1/users/1000/history');
     await call('GET', '/api/v1/segments/AVITO_DISCOUNT_30/members?limit=2');
@@ -85,7 +87,9 @@ describeEmbedded('embedded memory (built service on a new DATA_DIR)', () => {
     // the service's event loop. Before, it stalled that long, /health/live included. Reading /metrics
     // starts a new window of the event-loop delay figures.
     const eventLoopLagMaxSeconds = async () =>
-      Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(`${service!.baseUrl}/metrics`)).text())![1]);
+      Number(
+        /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(`${service!.baseUrl}/metrics`)).text())![1],
+      );
     await eventLoopLagMaxSeconds();
     await call('POST', '/api/v1/segments', { slug: 'QUARTER', auto_percent: 25 });
     expect(await eventLoopLagMaxSeconds()).toBeLessThan(MAX_EVENT_LOOP_STALL_SECONDS);

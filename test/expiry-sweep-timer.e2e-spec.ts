@@ -26,13 +26,18 @@ describe('the expiry cleaner on its timer', () => {
   const stored = async (userId: number) =>
     (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM memberships WHERE user_id = $1`, [userId]))[0].n;
   const ttlLeaves = async (userId: number) =>
-    (await t.sql<{ at: Date }>(
-      `SELECT at FROM membership_history WHERE user_id = $1 AND operation = 'removed' AND reason = 'ttl'`,
-      [userId],
-    )).map((row) => row.at.toISOString());
+    (
+      await t.sql<{ at: Date }>(
+        `SELECT at FROM membership_history WHERE user_id = $1 AND operation = 'removed' AND reason = 'ttl'`,
+        [userId],
+      )
+    ).map((row) => row.at.toISOString());
   /** Adds a one-hour membership for `userId`, then moves the clock past its expiry. */
   const dueMembership = async (userId: number): Promise<string> => {
-    const added = await t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: ['TIMER'], ttl: 'PT1H' }).expect(200);
+    const added = await t.http
+      .patch(`/api/v1/users/${userId}/segments`)
+      .send({ add: ['TIMER'], ttl: 'PT1H' })
+      .expect(200);
     t.clock.advance(2 * HOUR);
     return added.body.segments[0].expires_at;
   };
@@ -55,7 +60,11 @@ describe('the expiry cleaner on its timer', () => {
     await waitFor('a sweep to start', WITHIN_MS, () => sweeps.mock.calls.length === 1);
     const ticksAtStart = ticks.mock.calls.length;
     await dueMembership(2);
-    await waitFor('three more ticks during the held sweep', WITHIN_MS, () => ticks.mock.calls.length >= ticksAtStart + 3);
+    await waitFor(
+      'three more ticks during the held sweep',
+      WITHIN_MS,
+      () => ticks.mock.calls.length >= ticksAtStart + 3,
+    );
     expect(sweeps.mock.calls.length).toBe(1);
     expect(await stored(2)).toBe(1);
 
@@ -77,13 +86,20 @@ describe('the expiry cleaner on its timer', () => {
         throw error;
       }
     });
-    const added = await t.http.patch('/api/v1/users/3/segments').send({ add: ['TIMER'], ttl: 'PT1H' }).expect(200);
+    const added = await t.http
+      .patch('/api/v1/users/3/segments')
+      .send({ add: ['TIMER'], ttl: 'PT1H' })
+      .expect(200);
     // A real database failure: the ledger table is gone, so the sweep's statement fails.
     await t.sql(`ALTER TABLE membership_history RENAME TO membership_history_away`);
     try {
       t.clock.advance(2 * HOUR);
       const before = outcomes.length;
-      await waitFor('two sweeps to fail', WITHIN_MS, () => outcomes.slice(before).filter((o) => o === 'failed').length >= 2);
+      await waitFor(
+        'two sweeps to fail',
+        WITHIN_MS,
+        () => outcomes.slice(before).filter((o) => o === 'failed').length >= 2,
+      );
       expect(await stored(3)).toBe(1);
     } finally {
       await t.sql(`ALTER TABLE membership_history_away RENAME TO membership_history`);

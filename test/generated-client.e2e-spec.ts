@@ -15,26 +15,30 @@ const EXPECT_ERROR = /\/\/ @ts-expect-error .*$/gm;
 
 /** Type-checks the usage script with the repository's compiler options, its text replaced by `text`. */
 function typeErrors(text: string): Array<{ line: number; message: string }> {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
     },
-  })!;
+  )!;
   const host = ts.createCompilerHost(config.options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, language, ...rest) =>
     fileName === USAGE ? ts.createSourceFile(fileName, text, language) : getSourceFile(fileName, language, ...rest);
   const program = ts.createProgram([USAGE], { ...config.options, noEmit: true }, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((diagnostic) => ({
-      line: diagnostic.file ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1 : 0,
-      message: `${diagnostic.file?.fileName}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`,
-    }));
+  return ts.getPreEmitDiagnostics(program).map((diagnostic) => ({
+    line: diagnostic.file ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1 : 0,
+    message: `${diagnostic.file?.fileName}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`,
+  }));
 }
 
-const onPostgres = postgresOnly('generated client types: no database involved, checked once (in the PostgreSQL project)');
+const onPostgres = postgresOnly(
+  'generated client types: no database involved, checked once (in the PostgreSQL project)',
+);
 
 onPostgres('a TypeScript client generated from docs/openapi.json (openapi-typescript + openapi-fetch)', () => {
   it('is what openapi-typescript makes of the committed document (run `npm run openapi` after changing the API)', () => {
@@ -59,7 +63,9 @@ onPostgres('a TypeScript client generated from docs/openapi.json (openapi-typesc
 
   it('refuses to compile each call the service rejects', () => {
     const usage = readFileSync(USAGE, 'utf8');
-    const expected = [...usage.matchAll(EXPECT_ERROR)].map((match) => usage.slice(0, match.index).split('\n').length + 1);
+    const expected = [...usage.matchAll(EXPECT_ERROR)].map(
+      (match) => usage.slice(0, match.index).split('\n').length + 1,
+    );
     expect(expected.length).toBeGreaterThanOrEqual(10);
     // Without the directives, each line after one must be an error of its own.
     const failing = new Set(typeErrors(usage.replace(EXPECT_ERROR, '//')).map((error) => error.line));

@@ -50,7 +50,12 @@ describe('Google Drive report storage', () => {
     const exchange = drive.tokenRequests.slice(before);
     expect(exchange).toEqual([{ granted: true, claims: expect.objectContaining({ iss: drive.account.clientEmail }) }]);
     expect(exchange[0].claims).toEqual(
-      expect.objectContaining({ aud: GOOGLE_TOKEN_AUDIENCE, scope: DRIVE_SCOPE, iat: expect.any(Number), exp: expect.any(Number) }),
+      expect.objectContaining({
+        aud: GOOGLE_TOKEN_AUDIENCE,
+        scope: DRIVE_SCOPE,
+        iat: expect.any(Number),
+        exp: expect.any(Number),
+      }),
     );
   });
 
@@ -70,7 +75,9 @@ describe('Google Drive report storage', () => {
       `200 POST /drive/v3/files/${file.id}/permissions`,
       `200 GET /drive/v3/files/${file.id}`,
     ]);
-    expect(drive.requests.find((request) => request.path === '/upload/drive/v3/files')?.query.uploadType).toBe('multipart');
+    expect(drive.requests.find((request) => request.path === '/upload/drive/v3/files')?.query.uploadType).toBe(
+      'multipart',
+    );
   });
 
   it('replaces the content of the same file on the next run: same id, same link', async () => {
@@ -106,9 +113,10 @@ describe('Google Drive report storage', () => {
       `bytes ${DRIVE_CHUNK_UNIT}-${2 * DRIVE_CHUNK_UNIT - 1}/*`,
       `bytes ${2 * DRIVE_CHUNK_UNIT}-${content.length - 1}/${content.length}`,
     ]);
-    expect(drive.requests.slice(from).find((request) => request.method === 'POST' && request.path.startsWith('/upload'))?.query.uploadType).toBe(
-      'resumable',
-    );
+    expect(
+      drive.requests.slice(from).find((request) => request.method === 'POST' && request.path.startsWith('/upload'))
+        ?.query.uploadType,
+    ).toBe('resumable');
 
     const replacement = bigCsv(3 * DRIVE_CHUNK_UNIT + 1);
     const again = await storage().save(name, trickle(replacement));
@@ -160,9 +168,13 @@ describe('Google Drive report storage', () => {
   it('answers a 403 at once with a ReportStorageError that names the call and the status', async () => {
     drive.failNext({ status: 403, reason: 'insufficientFilePermissions', method: 'GET', path: /^\/drive\/v3\/files$/ });
     const from = drive.requests.length;
-    const failure = await storage().save('history-2023-02-all-ru.csv', csv('x\n')).catch((error: unknown) => error);
+    const failure = await storage()
+      .save('history-2023-02-all-ru.csv', csv('x\n'))
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ReportStorageError);
-    expect((failure as ReportStorageError).message).toBe('Google Drive files.list failed with 403: injected failure 403');
+    expect((failure as ReportStorageError).message).toBe(
+      'Google Drive files.list failed with 403: injected failure 403',
+    );
     expect((failure as ReportStorageError).details).toEqual({ operation: 'files.list', status: 403 });
     expect(drive.calls(from).filter((call) => call.includes('/drive/v3/files'))).toEqual(['403 GET /drive/v3/files']);
     expect(drive.filesNamed('history-2023-02-all-ru.csv')).toEqual([]);
@@ -171,7 +183,9 @@ describe('Google Drive report storage', () => {
   it('gives up on a lasting 503 after a bounded number of tries', async () => {
     drive.failNext({ status: 503, method: 'POST', path: /^\/upload\//, times: QUICK_RETRY.attempts + 1 });
     const from = drive.requests.length;
-    const failure = await storage().save('history-2023-02-all-en.csv', csv('x\n')).catch((error: unknown) => error);
+    const failure = await storage()
+      .save('history-2023-02-all-en.csv', csv('x\n'))
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ReportStorageError);
     expect((failure as Error).message).toContain('files.create failed with 503');
     expect(drive.calls(from).filter((call) => call.startsWith('503'))).toHaveLength(QUICK_RETRY.attempts);

@@ -12,10 +12,16 @@ describe('idle connections and reconnects', () => {
   const poolOf = (t: TestApp) => (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
 
   const useHotPaths = async (t: TestApp, userId: number) => {
-    await t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: ['IDLE_A'] }).expect(200);
+    await t.http
+      .patch(`/api/v1/users/${userId}/segments`)
+      .send({ add: ['IDLE_A'] })
+      .expect(200);
     const read = await t.http.get(`/api/v1/users/${userId}/segments`).expect(200);
     expect(read.body.segments.map((segment: { slug: string }) => segment.slug)).toEqual(['IDLE_A']);
-    await t.http.post('/api/v1/users').send({ user_ids: [userId + 1] }).expect(200);
+    await t.http
+      .post('/api/v1/users')
+      .send({ user_ids: [userId + 1] })
+      .expect(200);
     await t.http.get('/health/ready').expect(200);
   };
 

@@ -36,13 +36,17 @@ async function reportedLedgers(t: TestApp, entries: ApiHistoryEntry[]): Promise<
   const reported = new Map<string, string[]>();
   for (const period of months) {
     const report = await t.http.get('/api/v1/reports/history').query({ period, lang: 'en' }).expect(200);
-    const file = await t.http.get(new URL(report.body.url).pathname).buffer(true).parse((response, done) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => done(null, text));
-    });
-    for (const [key, operations] of csvLedgers(file.body as string)) reported.set(key, [...(reported.get(key) ?? []), ...operations]);
+    const file = await t.http
+      .get(new URL(report.body.url).pathname)
+      .buffer(true)
+      .parse((response, done) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => done(null, text));
+      });
+    for (const [key, operations] of csvLedgers(file.body as string))
+      reported.set(key, [...(reported.get(key) ?? []), ...operations]);
   }
   return reported;
 }
@@ -52,7 +56,10 @@ async function expectExactLedger(apps: TestApp[], operations: number, workers: n
   const [t] = apps;
   for (const slug of LEDGER_SLUGS) await t.http.post('/api/v1/segments').send({ slug }).expect(201);
   await t.http.post('/api/v1/segments').send({ slug: AUTO_SLUG, auto_percent: 30 }).expect(201);
-  await t.http.post('/api/v1/users').send({ user_ids: LEDGER_USERS.slice(0, 5) }).expect(200);
+  await t.http
+    .post('/api/v1/users')
+    .send({ user_ids: LEDGER_USERS.slice(0, 5) })
+    .expect(200);
   const random = new SeededRandom(seedFromEnv());
 
   const result = await runLedgerWorkload(apps, random, operations, workers);
@@ -63,22 +70,31 @@ async function expectExactLedger(apps: TestApp[], operations: number, workers: n
   await t.app.get(ExpireMemberships).execute();
   const held = await currentMemberships(t);
   const entries = await historyOfEveryUser(t);
-  expect({ seed: random.seed, faults: ledgerFaults(entries, held, result.expiries) }).toEqual({ seed: random.seed, faults: [] });
+  expect({ seed: random.seed, faults: ledgerFaults(entries, held, result.expiries) }).toEqual({
+    seed: random.seed,
+    faults: [],
+  });
 
-  const apiOperations = new Map([...ledgersOf(entries)].map(([key, ledger]) => [key, ledger.map((entry) => entry.operation)]));
+  const apiOperations = new Map(
+    [...ledgersOf(entries)].map(([key, ledger]) => [key, ledger.map((entry) => entry.operation)]),
+  );
   expect(await reportedLedgers(t, entries)).toEqual(apiOperations);
   for (const user of LEDGER_USERS) {
     const read = await t.http.get(`/api/v1/users/${user}/segments`).expect(200);
     const readKeys = read.body.segments.map((segment: { slug: string }) => `${user}:${segment.slug}`);
     expect(readKeys).toEqual([...held].filter((key) => key.startsWith(`${user}:`)).sort());
   }
-  const [auto] = await t.sql<{ auto_percent: string | null }>(`SELECT auto_percent FROM segments WHERE slug = $1`, [AUTO_SLUG]);
+  const [auto] = await t.sql<{ auto_percent: string | null }>(`SELECT auto_percent FROM segments WHERE slug = $1`, [
+    AUTO_SLUG,
+  ]);
   if (auto.auto_percent !== null) {
     const autoMembers = await t.sql<{ user_id: string }>(
       `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = $1 AND m.source = 'auto'`,
       [AUTO_SLUG],
     );
-    const outside = autoMembers.map((row) => Number(row.user_id)).filter((user) => expectedBucket(AUTO_SLUG, user) >= Number(auto.auto_percent) * 100);
+    const outside = autoMembers
+      .map((row) => Number(row.user_id))
+      .filter((user) => expectedBucket(AUTO_SLUG, user) >= Number(auto.auto_percent) * 100);
     expect({ percent: auto.auto_percent, outside }).toEqual({ percent: auto.auto_percent, outside: [] });
   }
 }
@@ -108,7 +124,9 @@ describe('the ledger under concurrency (contract v1.1)', () => {
   }
 });
 
-const describeOnPostgres = postgresOnly('ledger order behind a row lock: skipped on PGlite (a second connection must hold the lock)');
+const describeOnPostgres = postgresOnly(
+  'ledger order behind a row lock: skipped on PGlite (a second connection must hold the lock)',
+);
 
 describeOnPostgres('a change set held behind a row lock (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -129,7 +147,10 @@ describeOnPostgres('a change set held behind a row lock (PostgreSQL)', () => {
   });
 
   /** Holds user 7's membership rows from a second connection while `send` runs; says when it let them go. */
-  async function holdRowsWhile(send: () => Promise<{ status: number }>, holdMs: number): Promise<{ releasedAt: string; status: number }> {
+  async function holdRowsWhile(
+    send: () => Promise<{ status: number }>,
+    holdMs: number,
+  ): Promise<{ releasedAt: string; status: number }> {
     await side.query('BEGIN');
     await side.query(`SELECT 1 FROM memberships WHERE user_id = 7 FOR UPDATE`);
     const pending = Promise.resolve().then(send); // supertest sends only once awaited
@@ -140,19 +161,34 @@ describeOnPostgres('a change set held behind a row lock (PostgreSQL)', () => {
   }
 
   it('stamps a removal with the time it took effect, not the time it arrived', async () => {
-    await t.http.patch('/api/v1/users/7/segments').send({ add: ['HELD'] }).expect(200);
-    const { releasedAt, status } = await holdRowsWhile(() => t.http.patch('/api/v1/users/7/segments').send({ remove: ['HELD'] }), 400);
+    await t.http
+      .patch('/api/v1/users/7/segments')
+      .send({ add: ['HELD'] })
+      .expect(200);
+    const { releasedAt, status } = await holdRowsWhile(
+      () => t.http.patch('/api/v1/users/7/segments').send({ remove: ['HELD'] }),
+      400,
+    );
     expect(status).toBe(200);
     const history = await historyThroughApi(t.http, 7);
-    expect(history.map((entry) => [entry.operation, entry.reason])).toEqual([['added', 'manual'], ['removed', 'manual']]);
+    expect(history.map((entry) => [entry.operation, entry.reason])).toEqual([
+      ['added', 'manual'],
+      ['removed', 'manual'],
+    ]);
     expect(history[1].at >= releasedAt).toBe(true);
   });
 
   it('ends a membership that expired while the add renewing it waited: ttl leave at its expiry, then a new join', async () => {
-    const joined = await t.http.patch('/api/v1/users/7/segments').send({ add: [{ slug: 'HELD', ttl: 'PT1S' }] }).expect(200);
+    const joined = await t.http
+      .patch('/api/v1/users/7/segments')
+      .send({ add: [{ slug: 'HELD', ttl: 'PT1S' }] })
+      .expect(200);
     const expiresAt = joined.body.segments[0].expires_at as string;
     await sleep(Date.parse(expiresAt) - Date.now() - 300);
-    const { releasedAt, status } = await holdRowsWhile(() => t.http.patch('/api/v1/users/7/segments').send({ add: ['HELD'] }), 700);
+    const { releasedAt, status } = await holdRowsWhile(
+      () => t.http.patch('/api/v1/users/7/segments').send({ add: ['HELD'] }),
+      700,
+    );
     expect(status).toBe(200);
     const history = await historyThroughApi(t.http, 7);
     expect(history.map((entry) => [entry.operation, entry.reason])).toEqual([
@@ -184,6 +220,8 @@ describe('auto_percent set again after null', () => {
     const members = await t.sql<{ user_id: string }>(
       `SELECT m.user_id FROM memberships m JOIN segments s ON s.id = m.segment_id WHERE s.slug = 'REENABLED' ORDER BY m.user_id`,
     );
-    expect(members.map((row) => Number(row.user_id))).toEqual(users.filter((user) => expectedBucket('REENABLED', user) < 2000));
+    expect(members.map((row) => Number(row.user_id))).toEqual(
+      users.filter((user) => expectedBucket('REENABLED', user) < 2000),
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('request ids and logs', () => {
   afterAll(() => t.close());
 
   it('echoes a sane X-Request-Id, on errors too', async () => {
-    const ok = await t.http.get('/api/v1/users/7/segments').set('X-API-Key', API_KEY).set('X-Request-Id', 'req-1.a:b_c');
+    const ok = await t.http
+      .get('/api/v1/users/7/segments')
+      .set('X-API-Key', API_KEY)
+      .set('X-Request-Id', 'req-1.a:b_c');
     expect(ok.status).toBe(200);
     expect(ok.headers['x-request-id']).toBe('req-1.a:b_c');
     const denied = await t.http.get('/api/v1/users/7/segments').set('X-Request-Id', 'req-2');
@@ -62,14 +65,32 @@ describe('request ids and logs', () => {
   });
 
   it('writes one JSON line per request with its id, and never the API key', async () => {
-    await t.http.get('/api/v1/users/8/segments').set('Authorization', `Bearer ${API_KEY}`).set('X-Request-Id', 'bearer-req').expect(200);
-    await t.http.get('/api/v1/users/8/segments').set('X-API-Key', API_KEY).set('X-Request-Id', 'header-req').expect(200);
-    await t.http.get('/api/v1/users/8/segments').set('X-API-Key', 'wrong-key').set('X-Request-Id', 'denied-req').expect(401);
+    await t.http
+      .get('/api/v1/users/8/segments')
+      .set('Authorization', `Bearer ${API_KEY}`)
+      .set('X-Request-Id', 'bearer-req')
+      .expect(200);
+    await t.http
+      .get('/api/v1/users/8/segments')
+      .set('X-API-Key', API_KEY)
+      .set('X-Request-Id', 'header-req')
+      .expect(200);
+    await t.http
+      .get('/api/v1/users/8/segments')
+      .set('X-API-Key', 'wrong-key')
+      .set('X-Request-Id', 'denied-req')
+      .expect(401);
 
-    const completed = (id: string) => log.entries().find((entry) => entry.reqId === id && entry.msg === 'request completed');
+    const completed = (id: string) =>
+      log.entries().find((entry) => entry.reqId === id && entry.msg === 'request completed');
     expect(completed('bearer-req')).toMatchObject({
       level: 'info',
-      req: { id: 'bearer-req', method: 'GET', url: '/api/v1/users/8/segments', headers: { authorization: '[redacted]' } },
+      req: {
+        id: 'bearer-req',
+        method: 'GET',
+        url: '/api/v1/users/8/segments',
+        headers: { authorization: '[redacted]' },
+      },
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
     });
@@ -93,9 +114,16 @@ describe('request ids and logs', () => {
       socket.on('error', reject);
     });
     const lines = () => log.entries().filter((entry) => entry.reqId === 'hung-up');
-    for (let waited = 0; lines().length === 0 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    for (let waited = 0; lines().length === 0 && waited < 2000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 100));
-    expect(lines()).toEqual([expect.objectContaining({ level: 'warn', msg: 'request aborted', req: expect.objectContaining({ method: 'PATCH' }) })]);
+    expect(lines()).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'request aborted',
+        req: expect.objectContaining({ method: 'PATCH' }),
+      }),
+    ]);
     expect(JSON.stringify(lines())).not.toContain(API_KEY);
   });
 

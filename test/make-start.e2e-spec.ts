@@ -10,7 +10,12 @@ const describeOnce = pgliteOnly('make-start: runs once, in the PGlite project');
 describeOnce('make start', () => {
   // -o node_modules: the installed dependencies count as up to date, whatever their time stamp here.
   const dryRun = (...args: string[]) =>
-    execFileSync('make', ['-n', '--no-print-directory', '-o', 'node_modules', ...args, 'start'], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
+    execFileSync('make', ['-n', '--no-print-directory', '-o', 'node_modules', ...args, 'start'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
 
   beforeAll(() => {
     const stamp = join(ROOT, 'dist', '.built');

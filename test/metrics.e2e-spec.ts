@@ -59,7 +59,10 @@ describe('/metrics', () => {
     expect(await value('segments_memberships_expired_total')).toBe(0);
     await t.http.post('/api/v1/segments').send({ slug: 'M_TTL' }).expect(201);
     for (const userId of [501, 502]) {
-      await t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: ['M_TTL'], ttl: 'PT1H' }).expect(200);
+      await t.http
+        .patch(`/api/v1/users/${userId}/segments`)
+        .send({ add: ['M_TTL'], ttl: 'PT1H' })
+        .expect(200);
     }
     t.clock.advance(2 * 3600 * 1000);
     await t.app.get(ExpirySweepJob).tick();

@@ -26,7 +26,13 @@ describe("the README's decisions on open questions", () => {
     return t.http.patch(`/api/v1/segments/${slug}`).send({ auto_percent: autoPercent }).expect(200);
   };
   const history = async (userId: number, segment: string) =>
-    ((await t.http.get(`/api/v1/users/${userId}/history`).expect(200)).body.items as Array<{ segment: string; operation: string; reason: string }>)
+    (
+      (await t.http.get(`/api/v1/users/${userId}/history`).expect(200)).body.items as Array<{
+        segment: string;
+        operation: string;
+        reason: string;
+      }>
+    )
       .filter((entry) => entry.segment === segment)
       .map((entry) => `${entry.operation} ${entry.reason}`);
   const members = async (slug: string) =>

@@ -91,7 +91,9 @@ describe('the served document and its examples', () => {
             .filter((p) => p.in === 'query' && (p.required || all) && example(p) !== undefined)
             .map((p) => [p.name, String(example(p))]),
         );
-      const queries = [query(false), query(true)].filter((q, i, all) => i === 0 || JSON.stringify(q) !== JSON.stringify(all[0]));
+      const queries = [query(false), query(true)].filter(
+        (q, i, all) => i === 0 || JSON.stringify(q) !== JSON.stringify(all[0]),
+      );
       const bodies = operation.requestBody
         ? Object.values(operation.requestBody.content['application/json']?.examples ?? {}).map((e) => e.value)
         : [undefined];
@@ -100,7 +102,9 @@ describe('the served document and its examples', () => {
         for (const body of bodies) {
           const call = t.http[method as 'get' | 'post' | 'patch' | 'delete'](url).query(q);
           const response = await (body === undefined ? call : call.send(body as object));
-          sent.push(`${method.toUpperCase()} ${url} ${JSON.stringify(q)} ${JSON.stringify(body) ?? ''} -> ${response.status}`);
+          sent.push(
+            `${method.toUpperCase()} ${url} ${JSON.stringify(q)} ${JSON.stringify(body) ?? ''} -> ${response.status}`,
+          );
           expect({ request: sent.at(-1), ok: response.status < 300 }).toEqual({ request: sent.at(-1), ok: true });
         }
       }
@@ -114,9 +118,16 @@ describe('the API key in the served document', () => {
   const KEYS = [{ bearer: [] }, { 'api-key': [] }];
 
   it('is optional without API_KEYS (as committed), with no JWT format claimed', () => {
-    const committedDocument = JSON.parse(committed()) as { security?: unknown; components: { securitySchemes: Record<string, object> } };
+    const committedDocument = JSON.parse(committed()) as {
+      security?: unknown;
+      components: { securitySchemes: Record<string, object> };
+    };
     expect(security(committedDocument)).toEqual([...KEYS, {}]);
-    expect(committedDocument.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS' });
+    expect(committedDocument.components.securitySchemes.bearer).toEqual({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'One of API_KEYS',
+    });
   });
 
   it('is required with API_KEYS set', async () => {
@@ -147,7 +158,10 @@ describe('the request check (a validating proxy in front of the service)', () =>
   const report = (query: Record<string, string>) =>
     request({ method: 'GET', route: '/api/v1/reports/history', params: {}, query, body: undefined });
   const segment = (body: object) => request({ method: 'POST', route: '/api/v1/segments', params: {}, body });
-  const keysRequired = new OpenApiContract({ ...JSON.parse(committed()), security: [{ bearer: [] }, { 'api-key': [] }] });
+  const keysRequired = new OpenApiContract({
+    ...JSON.parse(committed()),
+    security: [{ bearer: [] }, { 'api-key': [] }],
+  });
 
   it.each([
     ['a change set', request({})],
@@ -174,8 +188,11 @@ describe('the request check (a validating proxy in front of the service)', () =>
   });
 
   it('requires a key where the document does, in either header', () => {
-    expect(keysRequired.requestProblems(request({}))).toEqual([expect.stringContaining('carries none of the credentials')]);
-    const withHeader = (headers: Record<string, string>) => request({ headers: { 'content-type': 'application/json', ...headers } });
+    expect(keysRequired.requestProblems(request({}))).toEqual([
+      expect.stringContaining('carries none of the credentials'),
+    ]);
+    const withHeader = (headers: Record<string, string>) =>
+      request({ headers: { 'content-type': 'application/json', ...headers } });
     expect(keysRequired.requestProblems(withHeader({ authorization: 'Bearer k' }))).toEqual([]);
     expect(keysRequired.requestProblems(withHeader({ 'x-api-key': 'k' }))).toEqual([]);
   });
@@ -184,7 +201,13 @@ describe('the request check (a validating proxy in front of the service)', () =>
 describe('the response check', () => {
   const contract = OpenApiContract.fromFile();
   const json = (body: unknown) => JSON.stringify(body);
-  const segment = { slug: 'A', description: null, auto_percent: null, members: 0, created_at: '2030-01-15T12:00:00.000Z' };
+  const segment = {
+    slug: 'A',
+    description: null,
+    auto_percent: null,
+    members: 0,
+    created_at: '2030-01-15T12:00:00.000Z',
+  };
   const observed = (overrides: object) => ({
     method: 'GET',
     route: '/api/v1/segments/:slug',
@@ -196,7 +219,13 @@ describe('the response check', () => {
 
   it('accepts a documented answer', () => {
     expect(contract.problems(observed({}))).toEqual([]);
-    const notFound = { statusCode: 404, error: 'Not Found', code: 'SEGMENT_NOT_FOUND', message: 'x', details: { slugs: ['A'] } };
+    const notFound = {
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'SEGMENT_NOT_FOUND',
+      message: 'x',
+      details: { slugs: ['A'] },
+    };
     expect(contract.problems(observed({ status: 404, body: json(notFound) }))).toEqual([]);
   });
 
@@ -205,12 +234,27 @@ describe('the response check', () => {
     ['a missing field', observed({ body: json({ ...segment, members: undefined }) })],
     ['a wrong type', observed({ body: json({ ...segment, members: '0' }) })],
     ['a malformed time', observed({ body: json({ ...segment, created_at: 'yesterday' }) })],
-    ['an undocumented status', observed({ status: 409, body: json({ statusCode: 409, error: 'Conflict', code: 'SEGMENT_EXISTS', message: 'x' }) })],
-    ['a code the status does not list', observed({ status: 404, body: json({ statusCode: 404, error: 'Not Found', code: 'REPORT_NOT_FOUND', message: 'x' }) })],
+    [
+      'an undocumented status',
+      observed({
+        status: 409,
+        body: json({ statusCode: 409, error: 'Conflict', code: 'SEGMENT_EXISTS', message: 'x' }),
+      }),
+    ],
+    [
+      'a code the status does not list',
+      observed({
+        status: 404,
+        body: json({ statusCode: 404, error: 'Not Found', code: 'REPORT_NOT_FOUND', message: 'x' }),
+      }),
+    ],
     ['another content type', observed({ contentType: 'text/html' })],
     ['a body where none is documented', observed({ method: 'DELETE', status: 204, body: 'x' })],
     ['an undocumented route', observed({ route: '/api/v1/secret', status: 200 })],
-    ['an unmatched route without the error shape', observed({ route: undefined, status: 404, body: json({ message: 'no' }) })],
+    [
+      'an unmatched route without the error shape',
+      observed({ route: undefined, status: 404, body: json({ message: 'no' }) }),
+    ],
   ])('rejects %s', (_case, response) => {
     expect(contract.problems(response)).toEqual([expect.any(String)]);
   });

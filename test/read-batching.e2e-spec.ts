@@ -12,7 +12,9 @@ describe('concurrent reads of user segments', () => {
 
   /** User u <= USERS holds A_SEG if u is even, B_SEG if u % 3 = 0, and C_SEG for an hour if u % 5 = 0; others are unknown. */
   const expected = (user: number, expiredC: boolean) =>
-    user > USERS ? [] : [user % 2 === 0 && 'A_SEG', user % 3 === 0 && 'B_SEG', user % 5 === 0 && !expiredC && 'C_SEG'].filter(Boolean);
+    user > USERS
+      ? []
+      : [user % 2 === 0 && 'A_SEG', user % 3 === 0 && 'B_SEG', user % 5 === 0 && !expiredC && 'C_SEG'].filter(Boolean);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -20,7 +22,9 @@ describe('concurrent reads of user segments', () => {
     for (let user = 1; user <= USERS; user++) {
       const add = [
         ...expected(user, true),
-        ...(user % 5 === 0 ? [{ slug: 'C_SEG', expires_at: new Date(t.clock.now().getTime() + HOUR).toISOString() }] : []),
+        ...(user % 5 === 0
+          ? [{ slug: 'C_SEG', expires_at: new Date(t.clock.now().getTime() + HOUR).toISOString() }]
+          : []),
       ];
       if (add.length > 0) await t.http.patch(`/api/v1/users/${user}/segments`).send({ add }).expect(200);
     }
@@ -38,7 +42,8 @@ describe('concurrent reads of user segments', () => {
   }
 
   it('gives every caller its own user’s segments', async () => {
-    for (const { user, slugs } of await readAllAtOnce()) expect({ user, slugs }).toEqual({ user, slugs: expected(user, false) });
+    for (const { user, slugs } of await readAllAtOnce())
+      expect({ user, slugs }).toEqual({ user, slugs: expected(user, false) });
   });
 
   it('answers lookups asked together (one statement for many users) each with its own user, at its own time', async () => {
@@ -46,16 +51,24 @@ describe('concurrent reads of user segments', () => {
     const now = t.clock.now();
     const later = new Date(now.getTime() + HOUR);
     // Asked in one turn of the event loop, so they go out together.
-    const lookups = Array.from({ length: 3 * USERS }, (_, i) => ({ user: 1 + ((i * 11) % (USERS + 3)), at: i % 2 ? later : now }));
+    const lookups = Array.from({ length: 3 * USERS }, (_, i) => ({
+      user: 1 + ((i * 11) % (USERS + 3)),
+      at: i % 2 ? later : now,
+    }));
     const answers = await Promise.all(lookups.map(({ user, at }) => repository.activeOf(user, at)));
     answers.forEach((memberships, i) => {
       const { user, at } = lookups[i];
-      expect({ user, at, slugs: memberships.map((m) => m.slug) }).toEqual({ user, at, slugs: expected(user, at === later) });
+      expect({ user, at, slugs: memberships.map((m) => m.slug) }).toEqual({
+        user,
+        at,
+        slugs: expected(user, at === later),
+      });
     });
   });
 
   it('drops the expired memberships for every caller, before any sweep', async () => {
     t.clock.advance(HOUR);
-    for (const { user, slugs } of await readAllAtOnce()) expect({ user, slugs }).toEqual({ user, slugs: expected(user, true) });
+    for (const { user, slugs } of await readAllAtOnce())
+      expect({ user, slugs }).toEqual({ user, slugs: expected(user, true) });
   });
 });

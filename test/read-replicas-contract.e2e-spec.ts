@@ -24,7 +24,11 @@ describeWithReplica('contract with a replica')('the contract with a streaming re
   });
 
   it('runs on a private primary with its replica', async () => {
-    const [{ recovering }] = await cluster!.sql<{ recovering: boolean }>('replica', 'postgres', 'SELECT pg_is_in_recovery() AS recovering');
+    const [{ recovering }] = await cluster!.sql<{ recovering: boolean }>(
+      'replica',
+      'postgres',
+      'SELECT pg_is_in_recovery() AS recovering',
+    );
     expect(recovering).toBe(true);
   });
 

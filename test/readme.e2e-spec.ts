@@ -7,12 +7,23 @@ import { ROOT } from './support/built-app';
 import { createTestDatabase, postgresOnly, TestDatabase } from './support/test-database';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const GUIDES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const GUIDES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** The README's examples: each `sh` block and the output block after it, in order. */
 function examples(): Array<{ command: string; output: string }> {
-  const section = README.slice(README.indexOf('## The API by example'), README.indexOf('\n## ', README.indexOf('## The API by example')));
-  return [...section.matchAll(/```sh\n([\s\S]*?)\n```\n```\n([\s\S]*?)\n```/g)].map(([, command, output]) => ({ command, output }));
+  const section = README.slice(
+    README.indexOf('## The API by example'),
+    README.indexOf('\n## ', README.indexOf('## The API by example')),
+  );
+  return [...section.matchAll(/```sh\n([\s\S]*?)\n```\n```\n([\s\S]*?)\n```/g)].map(([, command, output]) => ({
+    command,
+    output,
+  }));
 }
 
 /** What differs from run to run: times. The README's month is the one it was run in; now it is this one. */

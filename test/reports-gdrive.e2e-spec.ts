@@ -12,7 +12,10 @@ describe('history reports on Google Drive', () => {
   const report = (query: Record<string, string>) => t.http.get('/api/v1/reports/history').query(query);
   const join = (userId: number, slug: string, time: string) => {
     t.clock.set(time);
-    return t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: [slug] }).expect(200);
+    return t.http
+      .patch(`/api/v1/users/${userId}/segments`)
+      .send({ add: [slug] })
+      .expect(200);
   };
 
   beforeAll(async () => {
@@ -44,7 +47,10 @@ describe('history reports on Google Drive', () => {
     expect(file.content.toString()).toBe('1000;AVITO_VOICE_MESSAGES;добавление;2023-08-29 12:00:00\n');
     expect(file.parents).toEqual([FOLDER]);
     expect(file.permissions).toEqual([{ type: 'anyone', role: 'reader' }]);
-    expect(drive.tokenRequests[0]).toEqual({ granted: true, claims: expect.objectContaining({ iss: drive.account.clientEmail }) });
+    expect(drive.tokenRequests[0]).toEqual({
+      granted: true,
+      claims: expect.objectContaining({ iss: drive.account.clientEmail }),
+    });
   });
 
   it('updates the same Drive file on the next run, so the link stays the same', async () => {
@@ -67,7 +73,9 @@ describe('history reports on Google Drive', () => {
     const response = await report({ period: '2023-08', lang: 'en' });
     expect(response.status).toBe(200);
     expect(drive.calls(from).slice(0, 2)).toEqual(['500 GET /drive/v3/files', '200 GET /drive/v3/files']);
-    expect(drive.filesNamed('history-2023-08-all-en.csv')[0].content.toString()).toContain('1000;AVITO_VOICE_MESSAGES;added;');
+    expect(drive.filesNamed('history-2023-08-all-en.csv')[0].content.toString()).toContain(
+      '1000;AVITO_VOICE_MESSAGES;added;',
+    );
   });
 
   it('answers 502 REPORT_STORAGE_FAILED when Drive refuses with 403', async () => {

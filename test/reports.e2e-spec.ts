@@ -32,7 +32,8 @@ describe('history reports (local storage)', () => {
   let dataDir: string;
 
   const at = (time: string) => t.clock.set(time);
-  const change = (userId: number, body: object) => t.http.patch(`/api/v1/users/${userId}/segments`).send(body).expect(200);
+  const change = (userId: number, body: object) =>
+    t.http.patch(`/api/v1/users/${userId}/segments`).send(body).expect(200);
   const report = (query: Record<string, string | number>) => t.http.get('/api/v1/reports/history').query(query);
   /** The file behind a report url, as raw bytes. */
   const download = (url: string) =>
@@ -63,7 +64,10 @@ describe('history reports (local storage)', () => {
     at('2023-08-05T17:45:10Z');
     await change(9007199254740991, { add: ['AVITO_VOICE_MESSAGES'] });
     at('2023-08-10T08:00:00Z');
-    await t.http.post('/api/v1/users').send({ user_ids: [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008] }).expect(200);
+    await t.http
+      .post('/api/v1/users')
+      .send({ user_ids: [1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008] })
+      .expect(200);
     // Buckets in AVITO_AUTO_50: 1001, 1003, 1006 and 9007199254740991 are below 5000; 999, 1000 and the rest are not.
     await t.http.post('/api/v1/segments').send({ slug: 'AVITO_AUTO_50', auto_percent: 50 }).expect(201);
     at('2023-08-12T09:30:00.500Z');
@@ -90,7 +94,12 @@ describe('history reports (local storage)', () => {
   it('writes the month as CSV: every kind of join and leave, ordered by time, user and segment, edges in UTC', async () => {
     const response = await report({ period: '2023-08' });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ period: '2023-08', user_id: null, rows: AUGUST_RU.length, url: `${FILES}/history-2023-08-all-ru.csv` });
+    expect(response.body).toEqual({
+      period: '2023-08',
+      user_id: null,
+      rows: AUGUST_RU.length,
+      url: `${FILES}/history-2023-08-all-ru.csv`,
+    });
     const file = await download(response.body.url);
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -102,11 +111,16 @@ describe('history reports (local storage)', () => {
   it('puts the neighbours of the edges into their own months', async () => {
     const july = await report({ period: '2023-07' }).expect(200);
     expect((await download(july.body.url)).body.toString()).toBe(
-      csv(['999;AVITO_DISCOUNT_30;добавление;2023-07-25 00:00:00', '1000;AVITO_VOICE_MESSAGES;добавление;2023-07-31 23:59:59']),
+      csv([
+        '999;AVITO_DISCOUNT_30;добавление;2023-07-25 00:00:00',
+        '1000;AVITO_VOICE_MESSAGES;добавление;2023-07-31 23:59:59',
+      ]),
     );
     const september = await report({ period: '2023-09' }).expect(200);
     expect(september.body.rows).toBe(1);
-    expect((await download(september.body.url)).body.toString()).toBe(csv(['1003;AVITO_PERFORMANCE_VAS;удаление;2023-09-01 00:00:00']));
+    expect((await download(september.body.url)).body.toString()).toBe(
+      csv(['1003;AVITO_PERFORMANCE_VAS;удаление;2023-09-01 00:00:00']),
+    );
   });
 
   it('writes added/removed with lang=en, to a file of its own', async () => {
@@ -118,7 +132,12 @@ describe('history reports (local storage)', () => {
 
   it('limits the report to one user', async () => {
     const response = await report({ period: '2023-08', user_id: 1000, lang: 'en' }).expect(200);
-    expect(response.body).toEqual({ period: '2023-08', user_id: 1000, rows: 3, url: `${FILES}/history-2023-08-user-1000-en.csv` });
+    expect(response.body).toEqual({
+      period: '2023-08',
+      user_id: 1000,
+      rows: 3,
+      url: `${FILES}/history-2023-08-user-1000-en.csv`,
+    });
     expect((await download(response.body.url)).body.toString()).toBe(
       csv([
         '1000;AVITO_DISCOUNT_30;added;2023-08-01 00:00:00',
@@ -132,7 +151,12 @@ describe('history reports (local storage)', () => {
 
   it('writes an empty file for a month without history', async () => {
     const response = await report({ period: '2023-06' }).expect(200);
-    expect(response.body).toEqual({ period: '2023-06', user_id: null, rows: 0, url: `${FILES}/history-2023-06-all-ru.csv` });
+    expect(response.body).toEqual({
+      period: '2023-06',
+      user_id: null,
+      rows: 0,
+      url: `${FILES}/history-2023-06-all-ru.csv`,
+    });
     const file = await download(response.body.url);
     expect(file.status).toBe(200);
     expect(file.body.length).toBe(0);
@@ -146,7 +170,9 @@ describe('history reports (local storage)', () => {
     const after = await report({ period: '2023-07' }).expect(200);
     expect(after.body.url).toBe(before.body.url);
     expect(after.body.rows).toBe(before.body.rows + 1);
-    expect((await download(after.body.url)).body.toString()).toContain('1005;AVITO_PERFORMANCE_VAS;добавление;2023-07-28 06:00:00\n');
+    expect((await download(after.body.url)).body.toString()).toContain(
+      '1005;AVITO_PERFORMANCE_VAS;добавление;2023-07-28 06:00:00\n',
+    );
     expect(readdirSync(join(dataDir, 'reports')).filter((name) => !name.startsWith('history-'))).toEqual([]);
   });
 
@@ -160,12 +186,10 @@ describe('history reports (local storage)', () => {
       [20, 'a_seg', 'added', '2022-02-10T10:00:00.700Z'],
     ];
     for (const [userId, segment, operation, time] of written) {
-      await t.sql(`INSERT INTO membership_history (user_id, segment, operation, reason, at) VALUES ($1, $2, $3, 'manual', $4)`, [
-        userId,
-        segment,
-        operation,
-        time,
-      ]);
+      await t.sql(
+        `INSERT INTO membership_history (user_id, segment, operation, reason, at) VALUES ($1, $2, $3, 'manual', $4)`,
+        [userId, segment, operation, time],
+      );
     }
     const response = await report({ period: '2022-02', lang: 'en' }).expect(200);
     expect((await download(response.body.url)).body.toString()).toBe(

@@ -13,7 +13,10 @@ describe('data survives a restart', () => {
   it('a segment and a membership created before a restart are there after it', async () => {
     const before = await startTestApp({ database });
     await before.http.post('/api/v1/segments').send({ slug: 'SURVIVOR' }).expect(201);
-    await before.http.patch('/api/v1/users/7/segments').send({ add: ['SURVIVOR'] }).expect(200);
+    await before.http
+      .patch('/api/v1/users/7/segments')
+      .send({ add: ['SURVIVOR'] })
+      .expect(200);
     await before.close();
 
     const after = await startTestApp({ database });

@@ -5,7 +5,9 @@ import { Client } from 'pg';
 import { dataSourceOptions, loadConfig, ServiceDataSource } from '@app/infrastructure';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 
-const describeOnPostgres = postgresOnly('docker/schema.sql: compared on PostgreSQL only (catalog queries against two server databases)');
+const describeOnPostgres = postgresOnly(
+  'docker/schema.sql: compared on PostgreSQL only (catalog queries against two server databases)',
+);
 
 /** Tables, columns, constraints, indexes and functions (whitespace aside), as the catalog describes them. */
 const CATALOG_QUERIES = {

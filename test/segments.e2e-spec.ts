@@ -87,8 +87,9 @@ describe('segments', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: { slug: string }[]; next_cursor: string | null } } =
-        await t.http.get('/api/v1/segments').query({ limit: 2, ...(cursor ? { cursor } : {}) });
+      const page: { status: number; body: { items: { slug: string }[]; next_cursor: string | null } } = await t.http
+        .get('/api/v1/segments')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) });
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       all.push(...page.body.items.map((item) => item.slug));
@@ -124,7 +125,10 @@ describe('segments', () => {
   it('lists members ordered by user id with pages, and 404 for an unknown segment', async () => {
     await create({ slug: 'MEMBERS' }).expect(201);
     for (const userId of [30, 10, 20]) {
-      await t.http.patch(`/api/v1/users/${userId}/segments`).send({ add: ['MEMBERS'] }).expect(200);
+      await t.http
+        .patch(`/api/v1/users/${userId}/segments`)
+        .send({ add: ['MEMBERS'] })
+        .expect(200);
     }
     const first = await t.http.get('/api/v1/segments/MEMBERS/members').query({ limit: 2 });
     expect(first.status).toBe(200);
@@ -132,7 +136,9 @@ describe('segments', () => {
       { user_id: 10, source: 'manual', added_at: stampedAfter(t.clock.now()), expires_at: null },
       { user_id: 20, source: 'manual', added_at: stampedAfter(t.clock.now()), expires_at: null },
     ]);
-    const second = await t.http.get('/api/v1/segments/MEMBERS/members').query({ limit: 2, cursor: first.body.next_cursor });
+    const second = await t.http
+      .get('/api/v1/segments/MEMBERS/members')
+      .query({ limit: 2, cursor: first.body.next_cursor });
     expect(second.body.items.map((item: { user_id: number }) => item.user_id)).toEqual([30]);
     expect(second.body.next_cursor).toBeNull();
     expect((await t.http.get('/api/v1/segments/MEMBERS')).body.members).toBe(3);

@@ -7,7 +7,9 @@ import { freePort } from './reliability/support/free-port';
 import { API_MAIN, ensureBuilt } from './support/built-app';
 import { postgresOnly, serverUrl } from './support/test-database';
 
-const describeOnce = postgresOnly('start-up configuration: no database involved, checked once (in the PostgreSQL project)');
+const describeOnce = postgresOnly(
+  'start-up configuration: no database involved, checked once (in the PostgreSQL project)',
+);
 
 describeOnce('invalid configuration stops start-up with one clear line', () => {
   beforeAll(() => ensureBuilt());
@@ -26,7 +28,10 @@ describeOnce('invalid configuration stops start-up with one clear line', () => {
     [{ WEB_CONCURRENCY: '2' }, 'WEB_CONCURRENCY'],
     // Embedded PGlite (no DATABASE_URL) has no replicas.
     [{ DATABASE_REPLICA_URLS: 'postgresql://127.0.0.1:5433/segments' }, 'DATABASE_REPLICA_URLS'],
-    [{ DATABASE_URL: 'postgresql://127.0.0.1/segments', DATABASE_REPLICA_URLS: 'mysql://replica/segments' }, 'DATABASE_REPLICA_URLS'],
+    [
+      { DATABASE_URL: 'postgresql://127.0.0.1/segments', DATABASE_REPLICA_URLS: 'mysql://replica/segments' },
+      'DATABASE_REPLICA_URLS',
+    ],
     [{ REPLICA_MAX_LAG_MS: '5' }, 'REPLICA_MAX_LAG_MS'],
     // A directory that cannot be made: Node's own recursive mkdir never returned here (start-up hung).
     [{ DATA_DIR: '/proc/segments-data' }, 'DATA_DIR'],
@@ -70,14 +75,18 @@ describeOnce('.env in the working directory', () => {
 
   it('loses to the real environment', () => {
     writeFileSync(join(dir, '.env'), 'PORT=eighty\n');
-    expect(startFailure({ PORT: 'ninety' }, dir)).toBe('invalid configuration: PORT must be an integer from 0 to 65535, got "ninety"');
+    expect(startFailure({ PORT: 'ninety' }, dir)).toBe(
+      'invalid configuration: PORT must be an integer from 0 to 65535, got "ninety"',
+    );
   });
 
   it('that cannot be read stops start-up with one line', () => {
     const unreadable = mkdtempSync(join(tmpdir(), 'segments-dotenv-dir-'));
     try {
       mkdirSync(join(unreadable, '.env'));
-      expect(startFailure({}, unreadable)).toBe('invalid configuration: .env cannot be read (EISDIR): fix or remove it');
+      expect(startFailure({}, unreadable)).toBe(
+        'invalid configuration: .env cannot be read (EISDIR): fix or remove it',
+      );
     } finally {
       rmSync(unreadable, { recursive: true, force: true });
     }
@@ -111,12 +120,19 @@ describeOnce('a key file that cannot be used stops start-up with one line', () =
   });
 
   it('a directory instead of a file', () => {
-    expect(startFailure(gdrive(dir))).toMatch(/^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: cannot read .* \(EISDIR\)/);
+    expect(startFailure(gdrive(dir))).toMatch(
+      /^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: cannot read .* \(EISDIR\)/,
+    );
   });
 
-  it.each([['not JSON', '-----BEGIN PRIVATE KEY-----'], ['a JSON list', '[]']])('%s', (_case, content) => {
+  it.each([
+    ['not JSON', '-----BEGIN PRIVATE KEY-----'],
+    ['a JSON list', '[]'],
+  ])('%s', (_case, content) => {
     const line = startFailure(gdrive(keyFile('bad.json', content)));
-    expect(line).toMatch(/^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: .*bad\.json is not a JSON object; set /);
+    expect(line).toMatch(
+      /^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: .*bad\.json is not a JSON object; set /,
+    );
     expect(line).not.toContain('BEGIN');
   });
 
@@ -136,7 +152,9 @@ describeOnce('a database that cannot be opened stops start-up with one line', ()
 
   it('a database that does not exist', () => {
     const line = startFailure({ DATABASE_URL: at('segments_no_such_database') });
-    expect(line).toMatch(/^start-up failed: database "segments_no_such_database" does not exist on PostgreSQL at .*: create it .* or set DATABASE_URL/);
+    expect(line).toMatch(
+      /^start-up failed: database "segments_no_such_database" does not exist on PostgreSQL at .*: create it .* or set DATABASE_URL/,
+    );
     expect(line).not.toContain('not-shown');
   });
 
@@ -149,7 +167,9 @@ describeOnce('a database that cannot be opened stops start-up with one line', ()
   it('a server that refuses connections', async () => {
     const port = String(await freePort());
     expect(startFailure({ DATABASE_URL: at('postgres', 'postgres', port) })).toMatch(
-      new RegExp(`^start-up failed: cannot connect to PostgreSQL at ${server.hostname}:${port} \\(ECONNREFUSED\\): start the server, or set DATABASE_URL`),
+      new RegExp(
+        `^start-up failed: cannot connect to PostgreSQL at ${server.hostname}:${port} \\(ECONNREFUSED\\): start the server, or set DATABASE_URL`,
+      ),
     );
   });
 });
@@ -169,13 +189,17 @@ describeOnce('a DATA_DIR whose contents cannot be used stops start-up with one l
   ])('%s', (_what, spoil) => {
     spoil(dir);
     expect(startFailure({ DATA_DIR: dir })).toMatch(
-      new RegExp(`^start-up failed: the embedded database in DATA_DIR ${dir} cannot be opened \\(.+\\): repair or move`),
+      new RegExp(
+        `^start-up failed: the embedded database in DATA_DIR ${dir} cannot be opened \\(.+\\): repair or move`,
+      ),
     );
   });
 
   it('a path with a line break is quoted, so that it cannot print a second line', () => {
     writeFileSync(join(dir, 'file'), '');
-    expect(startFailure({ DATA_DIR: `${dir}/file/data\nstart-up ok` }, dir)).toMatch(/^invalid configuration: DATA_DIR ".*\\nstart-up ok" cannot be used/);
+    expect(startFailure({ DATA_DIR: `${dir}/file/data\nstart-up ok` }, dir)).toMatch(
+      /^invalid configuration: DATA_DIR ".*\\nstart-up ok" cannot be used/,
+    );
   });
 });
 
@@ -192,8 +216,8 @@ describeOnce('a port in use stops start-up with one line', () => {
   afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
 
   it('names the address and PORT', () => {
-    expect(startFailure({ HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: serverUrl(), MIGRATIONS_RUN: 'false' })).toBe(
-      `start-up failed: cannot listen on 127.0.0.1:${port} (EADDRINUSE): set PORT (or HOST) to a free address`,
-    );
+    expect(
+      startFailure({ HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: serverUrl(), MIGRATIONS_RUN: 'false' }),
+    ).toBe(`start-up failed: cannot listen on 127.0.0.1:${port} (EADDRINUSE): set PORT (or HOST) to a free address`);
   });
 });

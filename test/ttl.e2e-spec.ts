@@ -17,10 +17,9 @@ describe('memberships that expire', () => {
   const sweep = () => t.app.get(ExpireMemberships).execute();
   const expiries = async (userId: number) =>
     Object.fromEntries(
-      (await t.http.get(`/api/v1/users/${userId}/segments`)).body.segments.map((s: { slug: string; expires_at: string | null }) => [
-        s.slug,
-        s.expires_at,
-      ]),
+      (await t.http.get(`/api/v1/users/${userId}/segments`)).body.segments.map(
+        (s: { slug: string; expires_at: string | null }) => [s.slug, s.expires_at],
+      ),
     );
 
   it('turns ttl and expires_at into expiries: top level for plain items, an item’s own value wins', async () => {
@@ -75,7 +74,9 @@ describe('memberships that expire', () => {
     t.clock.set('2030-06-01T01:00:00.000Z');
     expect(Object.keys(await expiries(10))).toEqual(['T_B']);
     expect((await t.http.get('/api/v1/users/10/segments')).body.segments).toHaveLength(1);
-    expect((await t.http.get('/api/v1/segments/T_X/members')).body.items.map((m: { user_id: number }) => m.user_id)).toEqual([11]);
+    expect(
+      (await t.http.get('/api/v1/segments/T_X/members')).body.items.map((m: { user_id: number }) => m.user_id),
+    ).toEqual([11]);
     t.clock.set('2030-06-01T05:00:00.000Z');
     expect((await t.http.get('/api/v1/segments/T_X')).body.members).toBe(0);
     expect(await sweep()).toBe(2);

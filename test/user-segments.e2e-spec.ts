@@ -12,8 +12,10 @@ describe("a user's segments", () => {
   });
   afterAll(() => t.close());
 
-  const change = (userId: number | string, body: unknown) => t.http.patch(`/api/v1/users/${userId}/segments`).send(body as object);
-  const historyCount = async () => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM membership_history'))[0].n);
+  const change = (userId: number | string, body: unknown) =>
+    t.http.patch(`/api/v1/users/${userId}/segments`).send(body as object);
+  const historyCount = async () =>
+    Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM membership_history'))[0].n);
   const slugsOf = (body: { segments: { slug: string }[] }) => body.segments.map((segment) => segment.slug);
 
   it('an unknown user has no segments', async () => {
@@ -43,19 +45,32 @@ describe("a user's segments", () => {
     expect(read.body).toEqual(changed.body);
     const history = await t.http.get('/api/v1/users/1000/history');
     expect(history.status).toBe(200);
-    expect(history.body.items.map((entry: { segment: string; operation: string; reason: string }) => [entry.segment, entry.operation, entry.reason])).toEqual([
+    expect(
+      history.body.items.map((entry: { segment: string; operation: string; reason: string }) => [
+        entry.segment,
+        entry.operation,
+        entry.reason,
+      ]),
+    ).toEqual([
       ['AVITO_DISCOUNT_30', 'added', 'manual'],
       ['AVITO_PERFORMANCE_VAS', 'added', 'manual'],
       ['AVITO_VOICE_MESSAGES', 'added', 'manual'],
       ['AVITO_DISCOUNT_30', 'removed', 'manual'],
       ['AVITO_DISCOUNT_50', 'added', 'manual'],
     ]);
-    expect(history.body.items.slice(0, 3).map((entry: { at: string }) => entry.at)).toEqual([joinedAt, joinedAt, joinedAt]);
+    expect(history.body.items.slice(0, 3).map((entry: { at: string }) => entry.at)).toEqual([
+      joinedAt,
+      joinedAt,
+      joinedAt,
+    ]);
   });
 
   it('a change set naming one unknown segment changes nothing and writes no history', async () => {
     const before = await historyCount();
-    const response = await change(2000, { add: ['AVITO_VOICE_MESSAGES', 'AVITO_NOPE', 'AVITO_ALSO_NOPE'], remove: ['AVITO_DISCOUNT_30'] });
+    const response = await change(2000, {
+      add: ['AVITO_VOICE_MESSAGES', 'AVITO_NOPE', 'AVITO_ALSO_NOPE'],
+      remove: ['AVITO_DISCOUNT_30'],
+    });
     expectError(response, 404, 'SEGMENT_NOT_FOUND');
     expect(response.body.details).toEqual({ slugs: ['AVITO_ALSO_NOPE', 'AVITO_NOPE'] });
     expect(await historyCount()).toBe(before);
@@ -121,7 +136,10 @@ describe("a user's segments", () => {
   });
 
   it('answers malformed JSON, a non-JSON body and an oversize body in the error shape', async () => {
-    const malformed = await t.http.patch('/api/v1/users/1/segments').set('content-type', 'application/json').send('{"add": [');
+    const malformed = await t.http
+      .patch('/api/v1/users/1/segments')
+      .set('content-type', 'application/json')
+      .send('{"add": [');
     expectError(malformed, 400, 'MALFORMED_JSON');
     const text = await t.http.patch('/api/v1/users/1/segments').set('content-type', 'text/plain').send('add');
     expectError(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
@@ -140,7 +158,9 @@ describe("a user's segments", () => {
     expect(all.body.items).toHaveLength(2);
     const fromMiddle = await t.http.get('/api/v1/users/4000/history').query({ from: middle.toISOString() });
     expect(fromMiddle.body.items.map((entry: { operation: string }) => entry.operation)).toEqual(['removed']);
-    const toMiddle = await t.http.get('/api/v1/users/4000/history').query({ from: start.toISOString(), to: middle.toISOString() });
+    const toMiddle = await t.http
+      .get('/api/v1/users/4000/history')
+      .query({ from: start.toISOString(), to: middle.toISOString() });
     expect(toMiddle.body.items.map((entry: { operation: string }) => entry.operation)).toEqual(['added']);
     // The same instants written with other offsets: +03:00 and -05:30 name the same moments as Z.
     const withOffset = (at: Date, minutes: number) => {
@@ -150,18 +170,25 @@ describe("a user's segments", () => {
     };
     const fromOffset = await t.http.get('/api/v1/users/4000/history').query({ from: withOffset(middle, 180) });
     expect(fromOffset.body.items).toEqual(fromMiddle.body.items);
-    const toOffset = await t.http.get('/api/v1/users/4000/history').query({ from: withOffset(start, -330), to: withOffset(middle, -330) });
+    const toOffset = await t.http
+      .get('/api/v1/users/4000/history')
+      .query({ from: withOffset(start, -330), to: withOffset(middle, -330) });
     expect(toOffset.body.items).toEqual(toMiddle.body.items);
     for (const bad of ['yesterday', '2030-02-30T00:00:00Z', '2030-01-15']) {
       expectError(await t.http.get('/api/v1/users/4000/history').query({ from: bad }), 400, 'VALIDATION_FAILED');
     }
-    expectError(await t.http.get('/api/v1/users/4000/history').query({ from: middle.toISOString(), to: start.toISOString() }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await t.http.get('/api/v1/users/4000/history').query({ from: middle.toISOString(), to: start.toISOString() }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect((await t.http.get('/api/v1/users/777777/history')).body).toEqual({ items: [], next_cursor: null });
   });
 
   it('deleting a segment removes it from every member with history; the slug can be created again', async () => {
     await t.http.post('/api/v1/segments').send({ slug: 'SHORT_LIVED' }).expect(201);
-    for (const userId of [5001, 5002, 5003]) await change(userId, { add: ['SHORT_LIVED', 'AVITO_VOICE_MESSAGES'] }).expect(200);
+    for (const userId of [5001, 5002, 5003])
+      await change(userId, { add: ['SHORT_LIVED', 'AVITO_VOICE_MESSAGES'] }).expect(200);
     t.clock.advance(5000);
     await t.http.delete('/api/v1/segments/SHORT_LIVED').expect(204);
     for (const userId of [5001, 5002, 5003]) {
@@ -180,11 +207,11 @@ describe("a user's segments", () => {
     expect(slugsOf((await t.http.get('/api/v1/users/5001/segments')).body)).toEqual(['AVITO_VOICE_MESSAGES']);
     await change(5001, { add: ['SHORT_LIVED'] }).expect(200);
     const history = (await t.http.get('/api/v1/users/5001/history')).body.items;
-    expect(history.filter((entry: { segment: string }) => entry.segment === 'SHORT_LIVED').map((entry: { operation: string }) => entry.operation)).toEqual([
-      'added',
-      'removed',
-      'added',
-    ]);
+    expect(
+      history
+        .filter((entry: { segment: string }) => entry.segment === 'SHORT_LIVED')
+        .map((entry: { operation: string }) => entry.operation),
+    ).toEqual(['added', 'removed', 'added']);
   });
 
   it('the ledger replays to exactly the stored memberships', async () => {

@@ -31,7 +31,12 @@ function cliArgs(root) {
 async function cliCommands(root, env) {
   const args = cliArgs(root);
   if (!args) return { args, commands: new Set() };
-  const { stdout, stderr } = await run(process.execPath, args, { cwd: root, env, allowFailure: true, timeoutMs: 60_000 });
+  const { stdout, stderr } = await run(process.execPath, args, {
+    cwd: root,
+    env,
+    allowFailure: true,
+    timeoutMs: 60_000,
+  });
   const commands = new Set([...`${stdout}\n${stderr}`.matchAll(/^\s+([a-z][a-z-]+)\b/gm)].map((match) => match[1]));
   return { args, commands };
 }
@@ -40,7 +45,11 @@ async function cliCommands(root, env) {
 function runCli(root, args, commandArgs, env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...args, ...commandArgs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...args, ...commandArgs], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const rss = sampleRss(child.pid, 100);
     let stdout = '';
     let stderr = '';
@@ -86,11 +95,17 @@ async function autoAssign({ service, database }) {
     const serviceSeconds = seconds(started);
     const peak = rss.stop();
     const body = await response.json();
-    if (response.status !== 201) throw new Error(`POST /api/v1/segments answered ${response.status}: ${JSON.stringify(body)}`);
+    if (response.status !== 201)
+      throw new Error(`POST /api/v1/segments answered ${response.status}: ${JSON.stringify(body)}`);
 
     // The bare statement: the same bucket rule, into a segment of its own, nothing else.
     const bare = async (slug, withHistory) => {
-      const [{ id }] = (await client.query(`INSERT INTO segments (slug, auto_percent, created_at) VALUES ($1, 10, now()) RETURNING id`, [slug])).rows;
+      const [{ id }] = (
+        await client.query(
+          `INSERT INTO segments (slug, auto_percent, created_at) VALUES ($1, 10, now()) RETURNING id`,
+          [slug],
+        )
+      ).rows;
       const select = `SELECT u.user_id, $1::bigint, 'auto', now() FROM users u WHERE segment_bucket($2::text, u.user_id) < 1000`;
       const insert = `INSERT INTO memberships (user_id, segment_id, source, added_at) ${select}`;
       const sql = withHistory
@@ -122,7 +137,9 @@ async function autoAssign({ service, database }) {
 
 /** 1,000,000 memberships of a new segment `slug`, all expired: user u's at 2024-03-01 + u ms. */
 async function seedDue(client, slug) {
-  const [{ id }] = (await client.query(`INSERT INTO segments (slug, created_at) VALUES ($1, now()) RETURNING id`, [slug])).rows;
+  const [{ id }] = (
+    await client.query(`INSERT INTO segments (slug, created_at) VALUES ($1, now()) RETURNING id`, [slug])
+  ).rows;
   await client.query(
     `INSERT INTO memberships (user_id, segment_id, source, added_at, expires_at)
      SELECT u, $1, 'manual', timestamptz '2024-02-01 00:00:00+00', timestamptz '2024-03-01 00:00:00+00' + u * interval '1 millisecond'
@@ -149,7 +166,8 @@ async function expire({ root, database, cli, env }) {
        INSERT INTO membership_history (user_id, segment, operation, reason, at)
        SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at FROM gone g JOIN segments s ON s.id = g.segment_id`,
     );
-    if (bare.rowCount !== BULK_USERS) throw new Error(`the bare DELETE expired ${bare.rowCount}, expected ${BULK_USERS}`);
+    if (bare.rowCount !== BULK_USERS)
+      throw new Error(`the bare DELETE expired ${bare.rowCount}, expected ${BULK_USERS}`);
     const ratio = round(cleaner.seconds / bare.seconds);
     return {
       memberships: BULK_USERS,

@@ -14,14 +14,19 @@ const { Pool } = require('pg');
 
 require('reflect-metadata');
 const dist = join(__dirname, '../../dist');
-const { SqlMembershipRepository } = require(join(dist, 'libs/infrastructure/src/persistence/sql-membership-repository.js'));
+const { SqlMembershipRepository } = require(
+  join(dist, 'libs/infrastructure/src/persistence/sql-membership-repository.js'),
+);
 const { SqlExecutor } = require(join(dist, 'libs/infrastructure/src/persistence/sql-executor.js'));
 const { planChangeSet } = require(join(dist, 'libs/domain/src'));
 const { SystemClock } = require(join(dist, 'libs/infrastructure/src/system-clock.js'));
 const { loadConfig } = require(join(dist, 'libs/infrastructure/src/config/app-config.js'));
 const { UserSegmentsResponse } = require(join(dist, 'apps/api/src/users/dto/user.responses.js'));
 
-const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+});
 pool.on('error', (error) => console.error(`idle connection failed: ${error.message}`));
 const config = loadConfig(process.env);
 const repository = new SqlMembershipRepository(new SqlExecutor(pool, config), new SystemClock(), config);
@@ -38,10 +43,18 @@ app.get('/api/v1/users/:id/segments', async (request) => {
 });
 app.patch('/api/v1/users/:id/segments', async (request) => {
   const userId = Number(request.params.id);
-  return UserSegmentsResponse.from(userId, await repository.applyChanges(userId, planChangeSet(request.body, new Date())));
+  return UserSegmentsResponse.from(
+    userId,
+    await repository.applyChanges(userId, planChangeSet(request.body, new Date())),
+  );
 });
 
-process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.on('SIGTERM', () =>
+  app
+    .close()
+    .then(() => pool.end())
+    .then(() => process.exit(0)),
+);
 app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).catch((error) => {
   console.error(error);
   process.exit(1);

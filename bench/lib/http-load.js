@@ -110,7 +110,19 @@ const ms = (us) => Math.round(us / 10) / 100;
 async function runWrk({ baseUrl, kind, users, segments, connections, threads, seconds, workDir }) {
   const scriptFile = join(workDir, `${kind}.lua`);
   writeFileSync(scriptFile, luaScript(kind, users, segments));
-  const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '5s', '-s', scriptFile, baseUrl];
+  const args = [
+    '-t',
+    String(threads),
+    '-c',
+    String(connections),
+    '-d',
+    `${seconds}s`,
+    '--timeout',
+    '5s',
+    '-s',
+    scriptFile,
+    baseUrl,
+  ];
   const { stdout } = await run('wrk', args);
   const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
@@ -134,7 +146,8 @@ async function runAutocannon({ baseUrl, kind, users, segments, connections, seco
   const zipfUser = kind === 'zipf' ? zipfSampler(users) : undefined;
   const setupRequest = (request) => {
     const user = zipfUser ? zipfUser() : random(users);
-    if (kind === 'read' || kind === 'zipf') return { ...request, method: 'GET', path: `/api/v1/users/${user}/segments` };
+    if (kind === 'read' || kind === 'zipf')
+      return { ...request, method: 'GET', path: `/api/v1/users/${user}/segments` };
     const a = random(segments);
     const b = 1 + ((a + random(segments - 1) - 1) % segments);
     return {

@@ -15,7 +15,9 @@ const { run } = require('./processes');
  */
 async function captureStatements(root, databaseUrl, { userId, addSegment, removeSegment }) {
   const dist = join(root, 'dist/libs');
-  const { SqlMembershipRepository } = require(join(dist, 'infrastructure/src/persistence/sql-membership-repository.js'));
+  const { SqlMembershipRepository } = require(
+    join(dist, 'infrastructure/src/persistence/sql-membership-repository.js'),
+  );
   const { SqlExecutor } = require(join(dist, 'infrastructure/src/persistence/sql-executor.js'));
   const { planChangeSet } = require(join(dist, 'domain/src'));
   const { SystemClock } = require(join(dist, 'infrastructure/src/system-clock.js'));
@@ -90,12 +92,18 @@ function expression(value, context) {
 
 function toScriptStatement(statement, values) {
   const context = { values, now: statement.now };
-  const text = statement.text.replace(/\$(\d+)/g, (_, n) => `(${expression(statement.params[Number(n) - 1], context)})`);
+  const text = statement.text.replace(
+    /\$(\d+)/g,
+    (_, n) => `(${expression(statement.params[Number(n) - 1], context)})`,
+  );
   return `${text.trim().replace(/;$/, '')};`;
 }
 
 function readScript(captured, users) {
-  return [`\\set uid random(1, ${users})`, ...captured.read.map((s) => toScriptStatement(s, captured.values))].join('\n') + '\n';
+  return (
+    [`\\set uid random(1, ${users})`, ...captured.read.map((s) => toScriptStatement(s, captured.values))].join('\n') +
+    '\n'
+  );
 }
 
 /** The floor of a read: what PostgreSQL does for the least a user lookup can be (one index, no join). */

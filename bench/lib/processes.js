@@ -88,7 +88,10 @@ function sampleRss(pid, everyMs = 200) {
   let largestKb = 0;
   const sample = () => {
     const sizes = processTree(pid).map((p) => statusKb(p, 'VmRSS'));
-    peakKb = Math.max(peakKb, sizes.reduce((sum, kb) => sum + kb, 0));
+    peakKb = Math.max(
+      peakKb,
+      sizes.reduce((sum, kb) => sum + kb, 0),
+    );
     largestKb = Math.max(largestKb, ...sizes);
   };
   const mb = (kb) => Math.round((kb / 1024) * 10) / 10;

@@ -12,8 +12,12 @@ const { join } = require('node:path');
 const { freePort } = require('./processes');
 
 function binDir() {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-  const found = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => existsSync(join(dir, 'pg_basebackup')));
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))
+    : [];
+  const found = versions
+    .map((v) => `/usr/lib/postgresql/${v}/bin`)
+    .find((dir) => existsSync(join(dir, 'pg_basebackup')));
   if (!found) throw new Error('initdb and pg_basebackup not found under /usr/lib/postgresql/*/bin');
   return found;
 }
@@ -27,7 +31,9 @@ async function startReplicaPair({ primaryOptions = '', replicaOptions = '' } = {
     chownSync(dir, id('-u'), id('-g'));
   }
   const tool = (name, args) => {
-    const [command, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]] : [join(bin, name), args];
+    const [command, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]]
+      : [join(bin, name), args];
     const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 120_000 });
     if (result.status !== 0) throw new Error(`${name} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
   };
@@ -55,7 +61,19 @@ async function startReplicaPair({ primaryOptions = '', replicaOptions = '' } = {
     const replicaPort = await freePort();
     tool('initdb', ['-D', join(dir, 'primary'), '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
     start(join(dir, 'primary'), primaryPort, primaryOptions);
-    tool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primaryPort), '-U', 'postgres', '-D', join(dir, 'replica'), '-R', '-X', 'stream']);
+    tool('pg_basebackup', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primaryPort),
+      '-U',
+      'postgres',
+      '-D',
+      join(dir, 'replica'),
+      '-R',
+      '-X',
+      'stream',
+    ]);
     start(join(dir, 'replica'), replicaPort, `-c hot_standby_feedback=on ${replicaOptions}`);
     return {
       primaryUrl: `postgresql://postgres@127.0.0.1:${primaryPort}/postgres`,

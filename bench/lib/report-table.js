@@ -3,7 +3,11 @@
 
 function table(rows) {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column] ?? '').length)));
-  const line = (row) => row.map((cell, column) => String(cell ?? '').padEnd(widths[column])).join('  ').trimEnd();
+  const line = (row) =>
+    row
+      .map((cell, column) => String(cell ?? '').padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
@@ -27,31 +31,54 @@ function printTable(result) {
     const ceiling = result[`${kind}_ceiling`];
     if (ceiling) rows.push(loadRow(`${kind}, bare Fastify (ceiling)`, ceiling.service));
   }
-  console.log(`\nusers ${result.seed?.users}, ${result.options.connections} connections, ${result.options.seconds} s each, ` +
-    `${result.machine.cpus} CPUs, pool ${result.options.pool_size}`);
+  console.log(
+    `\nusers ${result.seed?.users}, ${result.options.connections} connections, ${result.options.seconds} s each, ` +
+      `${result.machine.cpus} CPUs, pool ${result.options.pool_size}`,
+  );
   console.log(table(rows));
 
   const ratios = [['ratio', 'value', 'target']];
   const read = result.read;
   if (read) {
     const ok = read.ratio >= targets.readRatio && read.service.p99_ms <= targets.readP99Ms;
-    ratios.push(['read uniform, cache on / pgbench read statement', read.ratio, `>= ${targets.readRatio}, p99 <= ${targets.readP99Ms} ms: ${verdict(ok)}`]);
+    ratios.push([
+      'read uniform, cache on / pgbench read statement',
+      read.ratio,
+      `>= ${targets.readRatio}, p99 <= ${targets.readP99Ms} ms: ${verdict(ok)}`,
+    ]);
   }
   if (result.cache) {
     const { uniform_on_vs_off: uniform, zipf_on_vs_off: zipf } = result.cache;
-    ratios.push(['read uniform, cache on / cache off', uniform, `>= ${targets.cacheUniform}: ${verdict(uniform >= targets.cacheUniform)}`]);
-    ratios.push(['read zipf, cache on / cache off', zipf, `>= ${targets.cacheZipf}: ${verdict(zipf >= targets.cacheZipf)}`]);
+    ratios.push([
+      'read uniform, cache on / cache off',
+      uniform,
+      `>= ${targets.cacheUniform}: ${verdict(uniform >= targets.cacheUniform)}`,
+    ]);
+    ratios.push([
+      'read zipf, cache on / cache off',
+      zipf,
+      `>= ${targets.cacheZipf}: ${verdict(zipf >= targets.cacheZipf)}`,
+    ]);
   }
   if (result.read_floor) {
     const value = result.read_floor.statement_ratio;
-    ratios.push(['pgbench: read statement / floor', value, `>= ${targets.statementVsFloor}: ${verdict(value >= targets.statementVsFloor)}`]);
+    ratios.push([
+      'pgbench: read statement / floor',
+      value,
+      `>= ${targets.statementVsFloor}: ${verdict(value >= targets.statementVsFloor)}`,
+    ]);
   }
   const write = result.write;
   if (write) {
     const ok = write.ratio >= targets.writeRatio && write.service.non2xx === 0 && write.service.socket_errors === 0;
-    ratios.push(['write, cache on / pgbench change set', write.ratio, `>= ${targets.writeRatio}, all 2xx: ${verdict(ok)}`]);
+    ratios.push([
+      'write, cache on / pgbench change set',
+      write.ratio,
+      `>= ${targets.writeRatio}, all 2xx: ${verdict(ok)}`,
+    ]);
   }
-  for (const [name, value] of Object.entries(result.workers ?? {})) ratios.push([`2 workers / 1 (${name.replace(/_2_vs_1$/, '')})`, value, 'for reference']);
+  for (const [name, value] of Object.entries(result.workers ?? {}))
+    ratios.push([`2 workers / 1 (${name.replace(/_2_vs_1$/, '')})`, value, 'for reference']);
   for (const kind of ['read', 'write']) {
     const ceiling = result[`${kind}_ceiling`];
     if (ceiling) ratios.push([`${kind}, bare Fastify / pgbench`, ceiling.ratio, 'for reference']);
@@ -59,7 +86,9 @@ function printTable(result) {
   console.log('');
   console.log(table(ratios));
   if (result.peak_rss_mb !== undefined) {
-    console.log(`largest process's peak RSS under load: ${result.peak_rss_mb} MB (target <= ${targets.rssMb}: ${verdict(result.peak_rss_mb <= targets.rssMb)})`);
+    console.log(
+      `largest process's peak RSS under load: ${result.peak_rss_mb} MB (target <= ${targets.rssMb}: ${verdict(result.peak_rss_mb <= targets.rssMb)})`,
+    );
   }
   const bulk = result.bulk ?? {};
   if (bulk.skipped) {
@@ -73,7 +102,15 @@ function printTable(result) {
       continue;
     }
     const ok = figure.target_text === undefined ? '' : `${figure.target_text}: ${verdict(figure.meets_target)}`;
-    bulkRows.push([name, figure.service_s, figure.bare_s ?? '', figure.ratio ?? '', figure.peak_rss_mb ?? '', ok, figure.note ?? '']);
+    bulkRows.push([
+      name,
+      figure.service_s,
+      figure.bare_s ?? '',
+      figure.ratio ?? '',
+      figure.peak_rss_mb ?? '',
+      ok,
+      figure.note ?? '',
+    ]);
   }
   console.log('');
   console.log(table(bulkRows));

@@ -10,7 +10,10 @@ const net = require('node:net');
 const { randomUUID } = require('node:crypto');
 
 const HOSTILE_ADDRESS = '127.0.0.2';
-const WIDE = JSON.stringify({ slug: 'HOSTILE', ...Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, 1])) });
+const WIDE = JSON.stringify({
+  slug: 'HOSTILE',
+  ...Object.fromEntries(Array.from({ length: 90_000 }, (_, i) => [`k${i}`, 1])),
+});
 const DEEP = `{"add":${'['.repeat(5_000)}${']'.repeat(5_000)}}`;
 const LONE = '{"slug":"LONE","description":"a\\ud800b"}';
 
@@ -18,8 +21,18 @@ function request(baseUrl, { method, path, headers = {}, body }) {
   const url = new URL(baseUrl);
   return new Promise((resolve) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, method, path, localAddress: HOSTILE_ADDRESS, timeout: 30_000, headers: {
-        ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        localAddress: HOSTILE_ADDRESS,
+        timeout: 30_000,
+        headers: {
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+          ...headers,
+        },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode));
@@ -40,7 +53,9 @@ function trickle(baseUrl) {
     const body = JSON.stringify({ slug: 'TRICKLE', description: 'x'.repeat(200) });
     const timer = setInterval(() => socket.write('x'), 1_000);
     socket.on('connect', () =>
-      socket.write(`POST /api/v1/segments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n{`),
+      socket.write(
+        `POST /api/v1/segments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n{`,
+      ),
     );
     socket.on('data', (chunk) => (answer += chunk));
     socket.on('error', () => undefined);
@@ -64,17 +79,32 @@ async function runHostile({ baseUrl, until }) {
   const clientError = (status) => typeof status === 'number' && status >= 400 && status < 500;
   const month = new Date().toISOString().slice(0, 7);
   const loops = [
-    async () => count('wide body', await request(baseUrl, { method: 'POST', path: '/api/v1/segments', body: WIDE }), clientError),
-    async () => count('deep arrays', await request(baseUrl, { method: 'PATCH', path: '/api/v1/users/1/segments', body: DEEP }), clientError),
-    async () => count('lone surrogate', await request(baseUrl, { method: 'POST', path: '/api/v1/segments', body: LONE }), clientError),
     async () =>
-      count('random key', await request(baseUrl, { method: 'GET', path: '/api/v1/segments', headers: { 'x-api-key': randomUUID() } }), (s) =>
-        [200, 429].includes(s),
+      count('wide body', await request(baseUrl, { method: 'POST', path: '/api/v1/segments', body: WIDE }), clientError),
+    async () =>
+      count(
+        'deep arrays',
+        await request(baseUrl, { method: 'PATCH', path: '/api/v1/users/1/segments', body: DEEP }),
+        clientError,
+      ),
+    async () =>
+      count(
+        'lone surrogate',
+        await request(baseUrl, { method: 'POST', path: '/api/v1/segments', body: LONE }),
+        clientError,
+      ),
+    async () =>
+      count(
+        'random key',
+        await request(baseUrl, { method: 'GET', path: '/api/v1/segments', headers: { 'x-api-key': randomUUID() } }),
+        (s) => [200, 429].includes(s),
       ),
     async () => count('trickled body', await trickle(baseUrl), (s) => s === 408),
     async () => {
       const burst = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => request(baseUrl, { method: 'GET', path: `/api/v1/reports/history?period=${month}&user_id=${i + 1}` })),
+        Array.from({ length: 10 }, (_, i) =>
+          request(baseUrl, { method: 'GET', path: `/api/v1/reports/history?period=${month}&user_id=${i + 1}` }),
+        ),
       );
       for (const status of burst) count('report burst', status, (s) => s === 200 || s === 503);
     },

@@ -69,7 +69,10 @@ async function startService(env) {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${baseUrl}/health/ready`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${baseUrl}/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -28,7 +28,9 @@ function client(baseUrl, concurrency) {
         (response) => {
           const chunks = [];
           response.on('data', (chunk) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           response.on('error', reject);
         },
       );
@@ -61,14 +63,23 @@ function nextOperation(state) {
   if (roll < 70) {
     const add = some(SEGMENTS, 3).map((s) => (Math.random() < 0.5 ? { slug: s, ttl: pick(TTLS) } : s));
     const taken = add.map((item) => item.slug ?? item);
-    const remove = some(SEGMENTS.filter((s) => !taken.includes(s)), 2);
+    const remove = some(
+      SEGMENTS.filter((s) => !taken.includes(s)),
+      2,
+    );
     if (add.length + remove.length === 0) remove.push(slug);
     return ['change set', 'PATCH', `/api/v1/users/${user}/segments`, { add, remove }, [200]];
   }
   if (roll < 74) {
     const first = state.maxUser + 1;
     state.maxUser += 50;
-    return ['registration', 'POST', '/api/v1/users', { user_ids: Array.from({ length: 50 }, (_, i) => first + i) }, [200]];
+    return [
+      'registration',
+      'POST',
+      '/api/v1/users',
+      { user_ids: Array.from({ length: 50 }, (_, i) => first + i) },
+      [200],
+    ];
   }
   if (roll < 80) return ['segment', 'GET', `/api/v1/segments/${slug}`, undefined, [200]];
   if (roll < 83) return ['segment list', 'GET', '/api/v1/segments?limit=50', undefined, [200]];
@@ -76,11 +87,23 @@ function nextOperation(state) {
   if (roll < 93) return ['history', 'GET', `/api/v1/users/${user}/history`, undefined, [200]];
   if (roll < 95) {
     const percent = Math.random() < 0.2 ? null : Math.round(1 + Math.random() * 3000) / 100;
-    return ['auto percent', 'PATCH', `/api/v1/segments/${pick(SEGMENTS.filter((_, i) => i % 3 === 0))}`, { auto_percent: percent }, [200]];
+    return [
+      'auto percent',
+      'PATCH',
+      `/api/v1/segments/${pick(SEGMENTS.filter((_, i) => i % 3 === 0))}`,
+      { auto_percent: percent },
+      [200],
+    ];
   }
   if (roll < 96 && state.reports) {
     const month = new Date().toISOString().slice(0, 7);
-    return ['report', 'GET', `/api/v1/reports/history?period=${month}&user_id=${user}&lang=en`, undefined, state.reportStatuses];
+    return [
+      'report',
+      'GET',
+      `/api/v1/reports/history?period=${month}&user_id=${user}&lang=en`,
+      undefined,
+      state.reportStatuses,
+    ];
   }
   if (roll < 98) return ['ready', 'GET', '/health/ready', undefined, [200]];
   return ['metrics', 'GET', '/metrics', undefined, [200]];
@@ -101,7 +124,8 @@ async function runLoad({ baseUrl, concurrency, until, reports, reportStatuses = 
       let problem;
       try {
         const answer = await send(method, path, body);
-        if (!expected.includes(answer.status)) problem = `${method} ${path} -> ${answer.status} ${answer.text.slice(0, 200)}`;
+        if (!expected.includes(answer.status))
+          problem = `${method} ${path} -> ${answer.status} ${answer.text.slice(0, 200)}`;
         if (!problem && name === 'report' && answer.status === 200) {
           const file = new URL(JSON.parse(answer.text).url).pathname;
           const download = await send('GET', file);

@@ -33,7 +33,11 @@ describe('who may call: API keys', () => {
   ];
 
   const expectUnauthorized = (response: Awaited<ReturnType<typeof send>>) => {
-    expect({ status: response.status, shape: errorShapeProblem(response), code: (response.json as { code?: string })?.code }).toEqual({
+    expect({
+      status: response.status,
+      shape: errorShapeProblem(response),
+      code: (response.json as { code?: string })?.code,
+    }).toEqual({
       status: 401,
       shape: undefined,
       code: 'UNAUTHORIZED',

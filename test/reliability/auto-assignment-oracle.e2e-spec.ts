@@ -17,7 +17,9 @@ import { replayableWith, SeededRandom, seedFromEnv } from './support/seeded-rand
  * set computed from the bucket rule over the users the test made known (manual members excepted). A
  * ledger replay cannot see a missed join: state and ledger both lack it.
  */
-const describeOnPostgres = postgresOnly('reliability/auto-assignment-oracle: PostgreSQL only (two instances, true concurrency)');
+const describeOnPostgres = postgresOnly(
+  'reliability/auto-assignment-oracle: PostgreSQL only (two instances, true concurrency)',
+);
 
 const SLUGS = ['ORACLE_A', 'ORACLE_B', 'ORACLE_C', 'ORACLE_D'];
 const OPERATIONS = 400;
@@ -41,7 +43,8 @@ interface Race {
   unexpected: string[];
 }
 
-const percent = (random: SeededRandom) => random.pick([0.01, 5, 12.5, 33.33, 50, 75, 99.99, 100, 1 + random.int(9_900) / 100]);
+const percent = (random: SeededRandom) =>
+  random.pick([0.01, 5, 12.5, 33.33, 50, 75, 99.99, 100, 1 + random.int(9_900) / 100]);
 
 describeOnPostgres('auto-assignment under concurrency: members equal the bucket rule over the known users', () => {
   let database: TestDatabase;
@@ -61,9 +64,15 @@ describeOnPostgres('auto-assignment under concurrency: members equal the bucket 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function send(race: Race, what: string, allowed: number[], request: () => Promise<{ status: number; text: string }>) {
+  async function send(
+    race: Race,
+    what: string,
+    allowed: number[],
+    request: () => Promise<{ status: number; text: string }>,
+  ) {
     const response = await request();
-    if (!allowed.includes(response.status)) race.unexpected.push(`${what} -> ${response.status} ${response.text.slice(0, 300)}`);
+    if (!allowed.includes(response.status))
+      race.unexpected.push(`${what} -> ${response.status} ${response.text.slice(0, 300)}`);
     return response.status;
   }
 
@@ -93,14 +102,20 @@ describeOnPostgres('auto-assignment under concurrency: members equal the bucket 
     const roll = random.int(100);
     if (roll < 30) {
       const ids = Array.from({ length: 1 + random.int(40) }, () => 1 + random.int(4_000));
-      const status = await send(race, `register ${ids.length}`, [200], () => app.http.post('/api/v1/users').send({ user_ids: ids }));
+      const status = await send(race, `register ${ids.length}`, [200], () =>
+        app.http.post('/api/v1/users').send({ user_ids: ids }),
+      );
       if (status === 200) ids.forEach((id) => race.known.add(id));
     } else if (roll < 42) {
       const body = { slug, auto_percent: percent(random) };
-      await send(race, `create ${JSON.stringify(body)}`, [201, 409], () => app.http.post('/api/v1/segments').send(body));
+      await send(race, `create ${JSON.stringify(body)}`, [201, 409], () =>
+        app.http.post('/api/v1/segments').send(body),
+      );
     } else if (roll < 72) {
       const body = { auto_percent: random.chance(0.25) ? null : percent(random) };
-      await send(race, `PATCH ${slug} ${JSON.stringify(body)}`, [200, 404], () => app.http.patch(`/api/v1/segments/${slug}`).send(body));
+      await send(race, `PATCH ${slug} ${JSON.stringify(body)}`, [200, 404], () =>
+        app.http.patch(`/api/v1/segments/${slug}`).send(body),
+      );
     } else if (roll < 75) {
       await send(race, `DELETE ${slug}`, [204, 404], () => app.http.delete(`/api/v1/segments/${slug}`));
     } else if (roll < 87) {
@@ -121,22 +136,36 @@ describeOnPostgres('auto-assignment under concurrency: members equal the bucket 
   /** The oracle for one auto segment: exactly the known users in range, manual members excepted. */
   async function compareWithTheRule(race: Race, slug: string, autoPercent: number, how: string): Promise<Comparison> {
     const manual = race.manual.get(slug) ?? new Set<number>();
-    const expected = usersInRange(slug, [...race.known], 0, Math.round(autoPercent * 100)).filter((id) => !manual.has(id));
+    const expected = usersInRange(slug, [...race.known], 0, Math.round(autoPercent * 100)).filter(
+      (id) => !manual.has(id),
+    );
     const members = await segmentMembers(apps[0], slug);
     const actual = new Set(members.map((member) => member.user_id).filter((id) => !manual.has(id)));
     const missing = expected.filter((id) => !actual.has(id)).sort((a, b) => a - b);
     const extra = [...actual].filter((id) => !expected.includes(id));
-    const notAuto = members.filter((member) => !manual.has(member.user_id) && member.source !== 'auto').map((m) => m.user_id);
+    const notAuto = members
+      .filter((member) => !manual.has(member.user_id) && member.source !== 'auto')
+      .map((m) => m.user_id);
     const first = (ids: number[]) => `${ids.length}: ${ids.slice(0, 10).join(' ')}`;
-    return { slug: `${slug} ${how}`, expected: expected.length, missing: first(missing), extra: first(extra), notAuto: first(notAuto) };
+    return {
+      slug: `${slug} ${how}`,
+      expected: expected.length,
+      missing: first(missing),
+      extra: first(extra),
+      notAuto: first(notAuto),
+    };
   }
 
   it('after the race, and after re-enabling the segments left at null', async () => {
     const race: Race = { random: new SeededRandom(seedFromEnv()), known: new Set(), manual: new Map(), unexpected: [] };
     await replayableWith(race.random, async () => {
-      await apps[0].http.post('/api/v1/users').send({ user_ids: Array.from({ length: 500 }, (_, i) => i + 1) }).expect(200);
+      await apps[0].http
+        .post('/api/v1/users')
+        .send({ user_ids: Array.from({ length: 500 }, (_, i) => i + 1) })
+        .expect(200);
       for (let id = 1; id <= 500; id++) race.known.add(id);
-      for (const slug of SLUGS) await apps[0].http.post('/api/v1/segments').send({ slug, auto_percent: 20 }).expect(201);
+      for (const slug of SLUGS)
+        await apps[0].http.post('/api/v1/segments').send({ slug, auto_percent: 20 }).expect(201);
 
       let started = 0;
       const worker = async () => {
@@ -146,7 +175,11 @@ describeOnPostgres('auto-assignment under concurrency: members equal the bucket 
         }
       };
       const imports = Array.from({ length: IMPORTS }, (_, index) =>
-        importUsers(race, Array.from({ length: 1_500 }, (_, i) => 10_000 + index * 1_000 + i), index),
+        importUsers(
+          race,
+          Array.from({ length: 1_500 }, (_, i) => 10_000 + index * 1_000 + i),
+          index,
+        ),
       );
       await Promise.all([...Array.from({ length: WORKERS }, worker), ...imports]);
 
@@ -159,13 +192,23 @@ describeOnPostgres('auto-assignment under concurrency: members equal the bucket 
           await apps[1].http.patch(`/api/v1/segments/${slug}`).send({ auto_percent: 10 }).expect(200);
           compared.push(await compareWithTheRule(race, slug, 10, 'null, then 10%'));
         } else {
-          compared.push(await compareWithTheRule(race, slug, segment.body.auto_percent, `${segment.body.auto_percent}%`));
+          compared.push(
+            await compareWithTheRule(race, slug, segment.body.auto_percent, `${segment.body.auto_percent}%`),
+          );
         }
       }
-      console.log(`auto-assignment oracle (seed ${race.random.seed}): ${race.known.size} known users; ${JSON.stringify(compared)}`);
+      console.log(
+        `auto-assignment oracle (seed ${race.random.seed}): ${race.known.size} known users; ${JSON.stringify(compared)}`,
+      );
       expect({ unexpected: race.unexpected, compared }).toEqual({
         unexpected: [],
-        compared: compared.map(({ slug, expected }) => ({ slug, expected, missing: '0: ', extra: '0: ', notAuto: '0: ' })),
+        compared: compared.map(({ slug, expected }) => ({
+          slug,
+          expected,
+          missing: '0: ',
+          extra: '0: ',
+          notAuto: '0: ',
+        })),
       });
       await expectLedgerMatchesMemberships(apps[0]);
     });

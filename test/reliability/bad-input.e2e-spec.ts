@@ -13,7 +13,14 @@ import {
   badUserIdText,
   badUserIdValue,
 } from './support/bad-values';
-import { BodyShape, BrokenBody, brokenBodies, malformedJson, oversizeBodies, wrongContentTypes } from './support/body-breakers';
+import {
+  BodyShape,
+  BrokenBody,
+  brokenBodies,
+  malformedJson,
+  oversizeBodies,
+  wrongContentTypes,
+} from './support/body-breakers';
 import { expectErrorAnswer } from './support/error-shape';
 import { encodePathSegment, rawRequest, RawRequest } from './support/raw-http';
 import { snapshotTables } from './support/table-snapshot';
@@ -45,7 +52,12 @@ const segmentCreation: BodyShape = {
 const segmentUpdate: BodyShape = {
   valid: fc.oneof(
     fc.record({ description: fc.oneof(fc.string({ maxLength: 50 }), fc.constant(null)) }),
-    fc.record({ auto_percent: fc.oneof(fc.integer({ min: 1, max: 10_000 }).map((h) => h / 100), fc.constant(null)) }),
+    fc.record({
+      auto_percent: fc.oneof(
+        fc.integer({ min: 1, max: 10_000 }).map((h) => h / 100),
+        fc.constant(null),
+      ),
+    }),
   ),
   badFields: { description: badDescription, auto_percent: badPercent },
   badWholes: fc.constantFrom({}, { slug: 'FUZZ_A' }, { members: 3 }),
@@ -72,7 +84,11 @@ const badAddList = fc.oneof(
 );
 const changeSet: BodyShape = {
   valid: fc
-    .tuple(fc.subarray(EXISTING), fc.subarray(EXISTING), fc.constantFrom({}, { ttl: 'P1D' }, { expires_at: '2031-01-01T00:00:00Z' }))
+    .tuple(
+      fc.subarray(EXISTING),
+      fc.subarray(EXISTING),
+      fc.constantFrom({}, { ttl: 'P1D' }, { expires_at: '2031-01-01T00:00:00Z' }),
+    )
     .filter(([add, remove]) => add.length + remove.length > 0)
     .map(([add, remove, expiry]) => ({ add, remove: remove.filter((slug) => !add.includes(slug)), ...expiry })),
   // null stands for an absent optional field, which is no error.
@@ -91,9 +107,11 @@ const changeSet: BodyShape = {
       { add: ['FUZZ_A'], ttl: 'P1D', expires_at: '2031-01-01T00:00:00Z' },
     ),
     // Well-formed, but one segment does not exist: 404, and nothing of the rest may apply.
-    fc.tuple(fc.subarray(EXISTING), unknownSlug, fc.boolean()).map(([known, missing, asRemoval]) =>
-      asRemoval ? { add: known, remove: [missing] } : { add: [...known, missing] },
-    ),
+    fc
+      .tuple(fc.subarray(EXISTING), unknownSlug, fc.boolean())
+      .map(([known, missing, asRemoval]) =>
+        asRemoval ? { add: known, remove: [missing] } : { add: [...known, missing] },
+      ),
   ),
 };
 
@@ -103,7 +121,9 @@ const registration: BodyShape = {
     user_ids: fc.oneof(
       badUserIdValue.filter((value) => !Array.isArray(value)),
       fc.constant([]),
-      fc.tuple(fc.array(fc.integer({ min: 100, max: 200 }), { maxLength: 3 }), badUserIdValue).map(([good, bad]) => [...good, bad]),
+      fc
+        .tuple(fc.array(fc.integer({ min: 100, max: 200 }), { maxLength: 3 }), badUserIdValue)
+        .map(([good, bad]) => [...good, bad]),
       fc.constant(Array.from({ length: 10_001 }, (_, index) => index + 100)),
     ),
   },
@@ -117,15 +137,25 @@ interface BodyEndpoint {
 
 const BODY_ENDPOINTS: Record<string, BodyEndpoint> = {
   'POST /api/v1/segments': { method: 'POST', path: fc.constant('/api/v1/segments'), shape: segmentCreation },
-  'PATCH /api/v1/segments/{slug}': { method: 'PATCH', path: existingSlug.map((slug) => `/api/v1/segments/${slug}`), shape: segmentUpdate },
-  'PATCH /api/v1/users/{id}/segments': { method: 'PATCH', path: validUserId.map((id) => `/api/v1/users/${id}/segments`), shape: changeSet },
+  'PATCH /api/v1/segments/{slug}': {
+    method: 'PATCH',
+    path: existingSlug.map((slug) => `/api/v1/segments/${slug}`),
+    shape: segmentUpdate,
+  },
+  'PATCH /api/v1/users/{id}/segments': {
+    method: 'PATCH',
+    path: validUserId.map((id) => `/api/v1/users/${id}/segments`),
+    shape: changeSet,
+  },
   'POST /api/v1/users': { method: 'POST', path: fc.constant('/api/v1/users'), shape: registration },
 };
 
 const bodyRequests = (endpointBodies: (endpoint: BodyEndpoint) => fc.Arbitrary<BrokenBody>) =>
   fc.oneof(
     ...Object.values(BODY_ENDPOINTS).map((endpoint) =>
-      fc.tuple(endpoint.path, endpointBodies(endpoint)).map(([path, body]) => ({ method: endpoint.method, path, body })),
+      fc
+        .tuple(endpoint.path, endpointBodies(endpoint))
+        .map(([path, body]) => ({ method: endpoint.method, path, body })),
     ),
   );
 
@@ -140,8 +170,14 @@ describe('bad input, generated', () => {
     await t.http.post('/api/v1/segments').send({ slug: 'FUZZ_B', auto_percent: 50 }).expect(201);
     await t.http.post('/api/v1/segments').send({ slug: 'FUZZ.c-1' }).expect(201);
     await t.http.post('/api/v1/users').send({ user_ids: KNOWN_USERS }).expect(200);
-    await t.http.patch('/api/v1/users/1/segments').send({ add: ['FUZZ_A'] }).expect(200);
-    await t.http.patch('/api/v1/users/2/segments').send({ add: [{ slug: 'FUZZ.c-1', ttl: 'P30D' }] }).expect(200);
+    await t.http
+      .patch('/api/v1/users/1/segments')
+      .send({ add: ['FUZZ_A'] })
+      .expect(200);
+    await t.http
+      .patch('/api/v1/users/2/segments')
+      .send({ add: [{ slug: 'FUZZ.c-1', ttl: 'P30D' }] })
+      .expect(200);
     before = await snapshotTables(t);
   });
 
@@ -207,19 +243,25 @@ describe('bad input, generated', () => {
     await expectDatabaseUnchanged();
   });
 
-  it.each(Object.keys(BODY_ENDPOINTS))('rejects bad fields, unknown fields, duplicate keys and bad combinations at %s', async (name) => {
-    const endpoint = BODY_ENDPOINTS[name];
-    await fc.assert(
-      fc.asyncProperty(endpoint.path, brokenBodies(endpoint.shape), (path, body) => sendBody(endpoint.method, path, body)),
-      { numRuns: 300 },
-    );
-    await expectDatabaseUnchanged();
-  });
+  it.each(Object.keys(BODY_ENDPOINTS))(
+    'rejects bad fields, unknown fields, duplicate keys and bad combinations at %s',
+    async (name) => {
+      const endpoint = BODY_ENDPOINTS[name];
+      await fc.assert(
+        fc.asyncProperty(endpoint.path, brokenBodies(endpoint.shape), (path, body) =>
+          sendBody(endpoint.method, path, body),
+        ),
+        { numRuns: 300 },
+      );
+      await expectDatabaseUnchanged();
+    },
+  );
 
   it('rejects malformed JSON, NUL bytes, deep nesting and bare values at every body endpoint', async () => {
     await fc.assert(
-      fc.asyncProperty(bodyRequests((endpoint) => malformedJson(endpoint.shape.valid)), ({ method, path, body }) =>
-        sendBody(method, path, body),
+      fc.asyncProperty(
+        bodyRequests((endpoint) => malformedJson(endpoint.shape.valid)),
+        ({ method, path, body }) => sendBody(method, path, body),
       ),
       { numRuns: 400 },
     );
@@ -228,8 +270,9 @@ describe('bad input, generated', () => {
 
   it('answers 415 to bodies that are not JSON', async () => {
     await fc.assert(
-      fc.asyncProperty(bodyRequests((endpoint) => wrongContentTypes(endpoint.shape.valid)), ({ method, path, body }) =>
-        sendBody(method, path, body),
+      fc.asyncProperty(
+        bodyRequests((endpoint) => wrongContentTypes(endpoint.shape.valid)),
+        ({ method, path, body }) => sendBody(method, path, body),
       ),
       { numRuns: 100 },
     );
@@ -238,12 +281,25 @@ describe('bad input, generated', () => {
 
   it('answers 406 when Accept excludes JSON, before anything changes; JSON in any form of Accept passes', async () => {
     for (const accept of ['text/html', 'text/csv, application/xml', 'application/json;q=0, */*', 'image/*']) {
-      const change = await t.http.patch('/api/v1/users/3/segments').set('accept', accept).send({ add: ['FUZZ_A'] });
-      expect({ accept, status: change.status, code: change.body.code }).toEqual({ accept, status: 406, code: 'NOT_ACCEPTABLE' });
+      const change = await t.http
+        .patch('/api/v1/users/3/segments')
+        .set('accept', accept)
+        .send({ add: ['FUZZ_A'] });
+      expect({ accept, status: change.status, code: change.body.code }).toEqual({
+        accept,
+        status: 406,
+        code: 'NOT_ACCEPTABLE',
+      });
       const read = await t.http.get('/api/v1/users/1/segments').set('accept', accept);
       expect({ accept, status: read.status }).toEqual({ accept, status: 406 });
     }
-    for (const accept of ['application/json', 'application/*', 'text/html, */*;q=0.1', 'APPLICATION/JSON; q=0.5', '*/*']) {
+    for (const accept of [
+      'application/json',
+      'application/*',
+      'text/html, */*;q=0.1',
+      'APPLICATION/JSON; q=0.5',
+      '*/*',
+    ]) {
       const read = await t.http.get('/api/v1/users/1/segments').set('accept', accept);
       expect({ accept, status: read.status }).toEqual({ accept, status: 200 });
     }
@@ -252,8 +308,9 @@ describe('bad input, generated', () => {
 
   it('answers 413 to bodies over 1 MiB', async () => {
     await fc.assert(
-      fc.asyncProperty(bodyRequests((endpoint) => oversizeBodies(endpoint.shape.valid)), ({ method, path, body }) =>
-        sendBody(method, path, body),
+      fc.asyncProperty(
+        bodyRequests((endpoint) => oversizeBodies(endpoint.shape.valid)),
+        ({ method, path, body }) => sendBody(method, path, body),
       ),
       { numRuns: 24 },
     );
@@ -262,20 +319,34 @@ describe('bad input, generated', () => {
 
   it('rejects bad, repeated and unknown query parameters', async () => {
     const query = fc.oneof(
-      fc.tuple(fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_A/members'), badLimit.map((v) => `limit=${encodePathSegment(v)}`)),
-      fc.tuple(fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_B/members'), badCursor.map((v) => `cursor=${encodePathSegment(v)}`)),
+      fc.tuple(
+        fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_A/members'),
+        badLimit.map((v) => `limit=${encodePathSegment(v)}`),
+      ),
+      fc.tuple(
+        fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_B/members'),
+        badCursor.map((v) => `cursor=${encodePathSegment(v)}`),
+      ),
       fc.tuple(
         validUserId.map((id) => `/api/v1/users/${id}/history`),
         fc.tuple(fc.constantFrom('from', 'to'), badTime).map(([name, v]) => `${name}=${encodePathSegment(v)}`),
       ),
-      fc.tuple(fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_A/members'), fc.constantFrom('limit=1&limit=2', 'cursor=a&cursor=b', 'limit[]=1', 'limit[a]=1')),
+      fc.tuple(
+        fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_A/members'),
+        fc.constantFrom('limit=1&limit=2', 'cursor=a&cursor=b', 'limit[]=1', 'limit[a]=1'),
+      ),
       fc.tuple(
         fc.constantFrom('/api/v1/segments', '/api/v1/segments/FUZZ_A/members', '/api/v1/users/1/history'),
-        fc.stringMatching(/^[a-z_]{1,12}$/).filter((name) => !['limit', 'cursor', 'from', 'to'].includes(name)).map((name) => `${name}=1`),
+        fc
+          .stringMatching(/^[a-z_]{1,12}$/)
+          .filter((name) => !['limit', 'cursor', 'from', 'to'].includes(name))
+          .map((name) => `${name}=1`),
       ),
     );
     await fc.assert(
-      fc.asyncProperty(query, ([path, search]) => send(`GET ${path}?${search}`, { method: 'GET', path: `${path}?${search}` })),
+      fc.asyncProperty(query, ([path, search]) =>
+        send(`GET ${path}?${search}`, { method: 'GET', path: `${path}?${search}` }),
+      ),
       { numRuns: 400 },
     );
     await expectDatabaseUnchanged();
@@ -286,8 +357,22 @@ describe('bad input, generated', () => {
       fc.tuple(fc.constantFrom('PUT', 'DELETE', 'PATCH'), fc.constant('/api/v1/segments'), fc.constant(405)),
       fc.tuple(fc.constantFrom('POST', 'PUT'), fc.constant('/api/v1/segments/FUZZ_A'), fc.constant(405)),
       fc.tuple(fc.constantFrom('POST', 'PUT', 'DELETE'), fc.constant('/api/v1/users/1/segments'), fc.constant(405)),
-      fc.tuple(fc.constantFrom('GET', 'POST', 'DELETE'), fc.constantFrom('/api/v1/users/1', '/api/v1/users/1/segments/FUZZ_A', '/api/v2/segments', '/api/v1', '/api/v1/segments/FUZZ_A/members/1'), fc.constant(404)),
-      fc.tuple(fc.constantFrom('GET', 'POST'), fc.webPath().map((path) => `/api/v1/zz/${path.replace(/^\//, '')}`), fc.constant(404)),
+      fc.tuple(
+        fc.constantFrom('GET', 'POST', 'DELETE'),
+        fc.constantFrom(
+          '/api/v1/users/1',
+          '/api/v1/users/1/segments/FUZZ_A',
+          '/api/v2/segments',
+          '/api/v1',
+          '/api/v1/segments/FUZZ_A/members/1',
+        ),
+        fc.constant(404),
+      ),
+      fc.tuple(
+        fc.constantFrom('GET', 'POST'),
+        fc.webPath().map((path) => `/api/v1/zz/${path.replace(/^\//, '')}`),
+        fc.constant(404),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(request, async ([method, path, status]) => {

@@ -14,7 +14,9 @@ import { waitFor } from './support/wait-for';
  * every request gets a prompt answer (503 DATABASE_UNAVAILABLE while it is down), no change set is
  * half applied, and the service recovers by itself, without a restart.
  */
-const describeOnPostgres = postgresOnly('reliability/database-outage: skipped on PGlite (it needs a PostgreSQL server to stop)');
+const describeOnPostgres = postgresOnly(
+  'reliability/database-outage: skipped on PGlite (it needs a PostgreSQL server to stop)',
+);
 
 const SLUGS = ['OUT_A', 'OUT_B', 'OUT_C', 'OUT_D', 'OUT_E'];
 const WORKERS = 8;
@@ -90,7 +92,8 @@ describeOnPostgres('database outage (own PostgreSQL cluster)', () => {
         }
       };
       const successes = () => attempts.flat().filter((attempt) => attempt.status === 200).length;
-      const readiness = () => rawRequest(app.baseUrl, { method: 'GET', path: '/health/ready', timeoutMs: ANSWER_WITHIN_MS });
+      const readiness = () =>
+        rawRequest(app.baseUrl, { method: 'GET', path: '/health/ready', timeoutMs: ANSWER_WITHIN_MS });
       const ready = async () => (await readiness()).status;
 
       const load = Promise.all(Array.from({ length: WORKERS }, (_, index) => worker(index)));
@@ -101,15 +104,21 @@ describeOnPostgres('database outage (own PostgreSQL cluster)', () => {
       await db.stop();
       await waitFor('/health/ready to answer 503', LIVENESS_WITHIN_MS, async () => (await ready()) === 503);
       const notReady = await readiness();
-      expect({ status: notReady.status, code: (notReady.json as { code?: string }).code }).toEqual({ status: 503, code: 'DATABASE_UNAVAILABLE' });
-      const outageAnswers = () => attempts.flat().filter((attempt) => attempt.phase === 'outage' && attempt.status === 503).length;
-      await waitFor('100 answers during the outage', 30_000, () => outageAnswers() >= 100 && Date.now() - stoppedAt >= 3_000).catch(
-        (error: Error) => {
-          const seen = attempts.flat().filter((attempt) => attempt.phase === 'outage');
-          const summary = seen.slice(-5).map((a) => `${a.status} ${a.failure ?? a.response?.text.slice(0, 200)}`);
-          throw new Error(`${error.message}; ${seen.length} outage attempts, sent ${sent}, last: ${summary.join(' | ')}`);
-        },
-      );
+      expect({ status: notReady.status, code: (notReady.json as { code?: string }).code }).toEqual({
+        status: 503,
+        code: 'DATABASE_UNAVAILABLE',
+      });
+      const outageAnswers = () =>
+        attempts.flat().filter((attempt) => attempt.phase === 'outage' && attempt.status === 503).length;
+      await waitFor(
+        '100 answers during the outage',
+        30_000,
+        () => outageAnswers() >= 100 && Date.now() - stoppedAt >= 3_000,
+      ).catch((error: Error) => {
+        const seen = attempts.flat().filter((attempt) => attempt.phase === 'outage');
+        const summary = seen.slice(-5).map((a) => `${a.status} ${a.failure ?? a.response?.text.slice(0, 200)}`);
+        throw new Error(`${error.message}; ${seen.length} outage attempts, sent ${sent}, last: ${summary.join(' | ')}`);
+      });
       running = false;
       await load;
 
@@ -148,14 +157,20 @@ describeOnPostgres('database outage (own PostgreSQL cluster)', () => {
         const lastApplied = own.map((attempt) => attempt.status).lastIndexOf(200);
         const candidates = own.slice(Math.max(lastApplied, 0)).map((attempt) => attempt.set.join(','));
         const held = await app.http.get(`/api/v1/users/${index + 1}/segments`).expect(200);
-        const slugs = (held.body.segments as Array<{ slug: string }>).map((segment) => segment.slug).sort().join(',');
+        const slugs = (held.body.segments as Array<{ slug: string }>)
+          .map((segment) => segment.slug)
+          .sort()
+          .join(',');
         expect(candidates).toContain(slugs);
       }
       await expectLedgerMatchesMemberships(app);
 
       // And it goes on working: every user's next change set applies.
       for (let user = 1; user <= WORKERS; user++) {
-        await app.http.patch(`/api/v1/users/${user}/segments`).send({ add: ['OUT_A'], remove: ['OUT_B'] }).expect(200);
+        await app.http
+          .patch(`/api/v1/users/${user}/segments`)
+          .send({ add: ['OUT_A'], remove: ['OUT_B'] })
+          .expect(200);
       }
     });
   });

@@ -9,7 +9,9 @@ import { waitFor } from './support/wait-for';
  * SIGTERM to the built service under load: requests in flight complete, new connections are refused,
  * no answer is an error because of the shutdown, and the process exits 0 within 10 s.
  */
-const describeOnPostgres = postgresOnly('reliability/graceful-shutdown: skipped on PGlite (it holds a row lock from a second connection)');
+const describeOnPostgres = postgresOnly(
+  'reliability/graceful-shutdown: skipped on PGlite (it holds a row lock from a second connection)',
+);
 
 const IN_FLIGHT = 5;
 const EXIT_WITHIN_MS = 10_000;
@@ -65,8 +67,20 @@ describeOnPostgres('graceful shutdown of the built service (PostgreSQL)', () => 
     service = await startBuiltService({ DATABASE_URL: database.url!, EXPIRY_SWEEP_SECONDS: '3600' });
     const { baseUrl, port } = service;
     const json = { 'content-type': 'application/json' };
-    expect((await rawRequest(baseUrl, { method: 'POST', path: '/api/v1/segments', headers: json, body: '{"slug":"SHUT_A"}' })).status).toBe(201);
-    expect((await rawRequest(baseUrl, { method: 'POST', path: '/api/v1/users', headers: json, body: '{"user_ids":[42]}' })).status).toBe(200);
+    expect(
+      (
+        await rawRequest(baseUrl, {
+          method: 'POST',
+          path: '/api/v1/segments',
+          headers: json,
+          body: '{"slug":"SHUT_A"}',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await rawRequest(baseUrl, { method: 'POST', path: '/api/v1/users', headers: json, body: '{"user_ids":[42]}' }))
+        .status,
+    ).toBe(200);
 
     // Slow requests: change sets naming SHUT_A key-share lock its row, which the test holds locked.
     locker = new Client({ connectionString: database.url });
@@ -113,20 +127,30 @@ describeOnPostgres('graceful shutdown of the built service (PostgreSQL)', () => 
     const load = (async () => {
       while (loading && background.length < 50_000) {
         try {
-          background.push((await rawRequest(baseUrl, { method: 'GET', path: '/api/v1/segments/SHUT_A', timeoutMs: 5_000 })).status);
+          background.push(
+            (await rawRequest(baseUrl, { method: 'GET', path: '/api/v1/segments/SHUT_A', timeoutMs: 5_000 })).status,
+          );
         } catch (error) {
           background.push((error as NodeJS.ErrnoException).code ?? (error as Error).message);
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
       }
     })();
-    await waitFor('background reads', LIVENESS_WITHIN_MS, () => background.filter((status) => status === 200).length >= 20);
+    await waitFor(
+      'background reads',
+      LIVENESS_WITHIN_MS,
+      () => background.filter((status) => status === 200).length >= 20,
+    );
 
     const exited = service.exited(EXIT_WITHIN_MS);
     service.child.kill('SIGTERM');
     await waitFor('new connections to be refused', LIVENESS_WITHIN_MS, () => connectionRefused(port));
     let settled = 0;
-    for (const request of inFlight) void request.then(() => (settled += 1), () => (settled += 1));
+    for (const request of inFlight)
+      void request.then(
+        () => (settled += 1),
+        () => (settled += 1),
+      );
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(0);
 
@@ -146,7 +170,9 @@ describeOnPostgres('graceful shutdown of the built service (PostgreSQL)', () => 
     // Every answer the load got was a success; once closed, connections were refused (or reset mid-accept).
     const answered = background.filter((status): status is number => typeof status === 'number');
     expect(answered.filter((status) => status !== 200)).toEqual([]);
-    expect(background.filter((status) => typeof status === 'string' && status !== 'ECONNREFUSED' && status !== 'ECONNRESET')).toEqual([]);
+    expect(
+      background.filter((status) => typeof status === 'string' && status !== 'ECONNREFUSED' && status !== 'ECONNRESET'),
+    ).toEqual([]);
     console.log(
       `graceful shutdown: ${IN_FLIGHT + 1} slow requests in flight completed, ${answered.length} background reads answered 200, ` +
         `${background.length - answered.length} refused after close; exit code ${code}`,

@@ -19,7 +19,8 @@ const BODY_ENDPOINTS: Array<{ method: string; path: string; valid: Record<string
   { method: 'POST', path: '/api/v1/users', valid: { user_ids: [1] }, nest: 'user_ids' },
 ];
 
-const wide = (keys: number, value: unknown) => Object.fromEntries(Array.from({ length: keys }, (_, i) => [`f${i}`, value]));
+const wide = (keys: number, value: unknown) =>
+  Object.fromEntries(Array.from({ length: keys }, (_, i) => [`f${i}`, value]));
 
 const deepArray = (depth: number, leaf: unknown): unknown => {
   let value: unknown = leaf;
@@ -29,24 +30,48 @@ const deepArray = (depth: number, leaf: unknown): unknown => {
 
 /** A wide object at the top, as a field, or as an array item of the body. */
 const wideBody = fc
-  .tuple(fc.constantFrom(...BODY_ENDPOINTS), fc.integer({ min: 33, max: 2_000 }), fc.constantFrom('top', 'field', 'item'), fc.jsonValue({ maxDepth: 1 }))
+  .tuple(
+    fc.constantFrom(...BODY_ENDPOINTS),
+    fc.integer({ min: 33, max: 2_000 }),
+    fc.constantFrom('top', 'field', 'item'),
+    fc.jsonValue({ maxDepth: 1 }),
+  )
   .map(([endpoint, keys, where, value]) => {
     const object = wide(keys, value);
     const body =
-      where === 'top' ? { ...endpoint.valid, ...object } : { ...endpoint.valid, [endpoint.nest]: where === 'field' ? object : [object] };
+      where === 'top'
+        ? { ...endpoint.valid, ...object }
+        : { ...endpoint.valid, [endpoint.nest]: where === 'field' ? object : [object] };
     return { endpoint, body, how: `${keys} fields (${where})` };
   });
 
 const deepBody = fc
   .tuple(fc.constantFrom(...BODY_ENDPOINTS), fc.integer({ min: 17, max: 3_000 }), fc.constantFrom('SHAPE_A', 1, null))
-  .map(([endpoint, depth, leaf]) => ({ endpoint, body: { ...endpoint.valid, [endpoint.nest]: deepArray(depth, leaf) }, how: `arrays ${depth} deep` }));
+  .map(([endpoint, depth, leaf]) => ({
+    endpoint,
+    body: { ...endpoint.valid, [endpoint.nest]: deepArray(depth, leaf) },
+    how: `arrays ${depth} deep`,
+  }));
 
 /** Valid Unicode without NUL: combining marks, ZWJ emoji, bidi controls, BOM, noncharacters, astral planes. */
-const validOddText = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 120 }),
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('e\u0301', '👩‍👩‍👧‍👦', '🏳️‍🌈', '\u202eevil', '\ufeffbom', '\uffff\ufffe', '\u{10ffff}', '❤️'.repeat(250), '𝔘'.repeat(500), 'a\u200db'),
-).filter((text) => !text.includes('\u0000') && [...text].length <= 500 && !/[\ud800-\udfff]/u.test(text));
+const validOddText = fc
+  .oneof(
+    fc.string({ unit: 'grapheme', maxLength: 120 }),
+    fc.string({ unit: 'binary', maxLength: 200 }),
+    fc.constantFrom(
+      'e\u0301',
+      '👩‍👩‍👧‍👦',
+      '🏳️‍🌈',
+      '\u202eevil',
+      '\ufeffbom',
+      '\uffff\ufffe',
+      '\u{10ffff}',
+      '❤️'.repeat(250),
+      '𝔘'.repeat(500),
+      'a\u200db',
+    ),
+  )
+  .filter((text) => !text.includes('\u0000') && [...text].length <= 500 && !/[\ud800-\udfff]/u.test(text));
 
 /** Odd text that no slug, duration, time, period or cursor can be (so every answer is a 4xx). */
 const oddText = fc
@@ -68,7 +93,12 @@ describe('hostile shapes and text, generated', () => {
 
   const send = (method: string, path: string, body?: string) => {
     sent += 1;
-    return rawRequest(t.baseUrl, { method, path, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body });
+    return rawRequest(t.baseUrl, {
+      method,
+      path,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body,
+    });
   };
 
   it('refuses objects wider, and arrays deeper, than any request has, anywhere in the body, with 400', async () => {
@@ -107,7 +137,11 @@ describe('hostile shapes and text, generated', () => {
       (text: string) => ['POST', '/api/v1/segments', JSON.stringify({ slug: 'ODD_X', description: `${text}\ud800` })],
       (text: string) => ['PATCH', '/api/v1/users/1/segments', JSON.stringify({ add: [text] })],
       (text: string) => ['PATCH', '/api/v1/users/1/segments', JSON.stringify({ remove: [text] })],
-      (text: string) => ['PATCH', '/api/v1/users/1/segments', JSON.stringify({ add: [{ slug: 'SHAPE_A', ttl: text }] })],
+      (text: string) => [
+        'PATCH',
+        '/api/v1/users/1/segments',
+        JSON.stringify({ add: [{ slug: 'SHAPE_A', ttl: text }] }),
+      ],
       (text: string) => ['PATCH', '/api/v1/users/1/segments', JSON.stringify({ add: ['SHAPE_A'], expires_at: text })],
       (text: string) => ['GET', `/api/v1/segments?cursor=${encodePathSegment(text)}`],
       (text: string) => ['GET', `/api/v1/users/1/history?cursor=${encodePathSegment(text)}`],

@@ -24,21 +24,33 @@ describe('hostile values', () => {
     const hearts = (count: number) => '❤️'.repeat(count);
 
     it('rejects 600 code points with 400, on creation and on change', async () => {
-      const created = await send('POST', '/api/v1/segments', JSON.stringify({ slug: 'HEARTS_600', description: hearts(300) }));
+      const created = await send(
+        'POST',
+        '/api/v1/segments',
+        JSON.stringify({ slug: 'HEARTS_600', description: hearts(300) }),
+      );
       expectErrorAnswer('600 code points on creation', created, 400);
       const changed = await send('PATCH', '/api/v1/segments/HOSTILE_A', JSON.stringify({ description: hearts(300) }));
       expectErrorAnswer('600 code points on change', changed, 400);
     });
 
     it('stores 500 code points unchanged', async () => {
-      const created = await t.http.post('/api/v1/segments').send({ slug: 'HEARTS_500', description: hearts(250) }).expect(201);
+      const created = await t.http
+        .post('/api/v1/segments')
+        .send({ slug: 'HEARTS_500', description: hearts(250) })
+        .expect(201);
       expect(created.body.description).toBe(hearts(250));
     });
   });
 
   describe('text that is not valid UTF-16', () => {
     it.each([
-      ['a lone high surrogate in a description', 'POST', '/api/v1/segments', '{"slug":"LONE_1","description":"ab\\ud800cd"}'],
+      [
+        'a lone high surrogate in a description',
+        'POST',
+        '/api/v1/segments',
+        '{"slug":"LONE_1","description":"ab\\ud800cd"}',
+      ],
       ['a lone low surrogate in a description', 'PATCH', '/api/v1/segments/HOSTILE_A', '{"description":"\\udc00"}'],
       ['a lone surrogate in a slug list', 'PATCH', '/api/v1/users/7/segments', '{"add":["HOSTILE_A\\ud83d"]}'],
       ['a lone surrogate in a field name', 'POST', '/api/v1/segments', '{"slug":"LONE_2","\\ud800":1}'],
@@ -55,8 +67,16 @@ describe('hostile values', () => {
       ['an overlong encoding of "/"', Buffer.from([0xc0, 0xaf])],
     ])('rejects a body whose text holds %s with 400 and stores nothing', async (_what, bytes) => {
       const body = Buffer.concat([Buffer.from('{"slug":"BADUTF8","description":"'), bytes, Buffer.from('"}')]);
-      const answer = await rawRequest(t.baseUrl, { method: 'POST', path: '/api/v1/segments', headers: { 'content-type': 'application/json' }, body });
-      expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+      const answer = await rawRequest(t.baseUrl, {
+        method: 'POST',
+        path: '/api/v1/segments',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
       expect(await t.sql(`SELECT 1 FROM segments WHERE slug = 'BADUTF8'`)).toEqual([]);
     });
 
@@ -70,13 +90,20 @@ describe('hostile values', () => {
     it.each([{ ttl: 'PT900000H' }, { ttl: 'P37199D' }, { ttl: 'P100YT1S' }, { expires_at: '2300-01-01T00:00:00Z' }])(
       'rejects %j with 400',
       async (expiry) => {
-        const answer = await send('PATCH', '/api/v1/users/7/segments', JSON.stringify({ add: [{ slug: 'HOSTILE_A', ...expiry }] }));
+        const answer = await send(
+          'PATCH',
+          '/api/v1/users/7/segments',
+          JSON.stringify({ add: [{ slug: 'HOSTILE_A', ...expiry }] }),
+        );
         expectErrorAnswer(JSON.stringify(expiry), answer, 400);
       },
     );
 
     it('accepts P100Y', async () => {
-      await t.http.patch('/api/v1/users/8/segments').send({ add: ['HOSTILE_A'], ttl: 'P100Y' }).expect(200);
+      await t.http
+        .patch('/api/v1/users/8/segments')
+        .send({ add: ['HOSTILE_A'], ttl: 'P100Y' })
+        .expect(200);
     });
   });
 
@@ -110,16 +137,25 @@ describe('hostile values', () => {
       ['GET', '/api/v1/segments/'],
       ['PATCH', '/api/v1/segments/'],
       ['GET', '/api/v1/reports/files/'],
-    ])('answers %s %s (an empty parameter) with 404 ROUTE_NOT_FOUND, not a 405 that allows the same method', async (method, path) => {
-      const answer = await send(method, path, method === 'PATCH' ? '{"description":"x"}' : undefined);
-      expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 404, code: 'ROUTE_NOT_FOUND' });
-    });
+    ])(
+      'answers %s %s (an empty parameter) with 404 ROUTE_NOT_FOUND, not a 405 that allows the same method',
+      async (method, path) => {
+        const answer = await send(method, path, method === 'PATCH' ? '{"description":"x"}' : undefined);
+        expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({
+          status: 404,
+          code: 'ROUTE_NOT_FOUND',
+        });
+      },
+    );
 
     it.each(['/api/v1/segments/%ZZ', '/api/v1/segments/%FF%FE', '/api/v1/segments/%ED%A0%80'])(
       'answers a path that is no valid URL (%s) in the one error shape, with a request id',
       async (path) => {
         const answer = await send('GET', path);
-        expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({ status: 400, code: 'BAD_REQUEST' });
+        expect({ status: answer.status, code: (answer.json as { code?: string } | undefined)?.code }).toEqual({
+          status: 400,
+          code: 'BAD_REQUEST',
+        });
         expect(answer.headers['x-request-id']).toEqual(expect.any(String));
       },
     );

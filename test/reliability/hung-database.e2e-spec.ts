@@ -11,7 +11,9 @@ import { waitFor } from './support/wait-for';
  * gets 503 DATABASE_UNAVAILABLE with Retry-After while the database is still frozen, and the service
  * recovers by itself when it thaws.
  */
-const describeOnPostgres = postgresOnly('reliability/hung-database: skipped on PGlite (it freezes a PostgreSQL server connection)');
+const describeOnPostgres = postgresOnly(
+  'reliability/hung-database: skipped on PGlite (it freezes a PostgreSQL server connection)',
+);
 
 /** Far beyond every deadline under test: a request still unanswered then waits as long as the database. */
 const NEVER_MS = 30_000;
@@ -32,7 +34,10 @@ describeOnPostgres('hung database (a freezing proxy in front of PostgreSQL)', ()
       env: { DATABASE_TIMEOUT_MS: '1000', DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_MAX_WAITING: '20' },
     });
     await t.http.post('/api/v1/segments').send({ slug: 'HUNG_A' }).expect(201);
-    await t.http.patch('/api/v1/users/1/segments').send({ add: ['HUNG_A'] }).expect(200);
+    await t.http
+      .patch('/api/v1/users/1/segments')
+      .send({ add: ['HUNG_A'] })
+      .expect(200);
   });
 
   afterAll(async () => {
@@ -55,7 +60,9 @@ describeOnPostgres('hung database (a freezing proxy in front of PostgreSQL)', ()
   const expectUnavailable = (what: string, response: RawResponse) => {
     const problem =
       errorShapeProblem(response, (status) => status === 503) ??
-      ((response.json as { code?: string }).code !== 'DATABASE_UNAVAILABLE' ? `code ${(response.json as { code?: string }).code}` : undefined) ??
+      ((response.json as { code?: string }).code !== 'DATABASE_UNAVAILABLE'
+        ? `code ${(response.json as { code?: string }).code}`
+        : undefined) ??
       (response.headers['retry-after'] === undefined ? 'no Retry-After' : undefined);
     if (problem) throw new Error(`${what}: ${problem}: ${response.status} ${response.text.slice(0, 300)}`);
   };
@@ -63,7 +70,8 @@ describeOnPostgres('hung database (a freezing proxy in front of PostgreSQL)', ()
   it('answers every request 503 while the database stays frozen, then recovers alone', async () => {
     proxy.freeze();
     const requests: Array<[string, Promise<RawResponse>]> = [];
-    for (let user = 1; user <= USERS; user++) requests.push([`GET user ${user}`, get(`/api/v1/users/${user}/segments`)]);
+    for (let user = 1; user <= USERS; user++)
+      requests.push([`GET user ${user}`, get(`/api/v1/users/${user}/segments`)]);
     for (let user = 1; user <= 40; user++) requests.push([`PATCH user ${user}`, change(user)]);
     for (let i = 0; i < 20; i++) requests.push([`GET segments ${i}`, get('/api/v1/segments')]);
     requests.push(['GET history', get('/api/v1/users/1/history')]);
@@ -76,9 +84,15 @@ describeOnPostgres('hung database (a freezing proxy in front of PostgreSQL)', ()
     expect((await get('/health/ready')).status).toBe(503);
 
     proxy.thaw();
-    await waitFor('reads to succeed again after the thaw', 20_000, async () => (await get('/api/v1/users/1/segments')).status === 200);
+    await waitFor(
+      'reads to succeed again after the thaw',
+      20_000,
+      async () => (await get('/api/v1/users/1/segments')).status === 200,
+    );
     const after = await get('/api/v1/users/1/segments');
-    expect((after.json as { segments: Array<{ slug: string }> }).segments.map((segment) => segment.slug)).toEqual(['HUNG_A']);
+    expect((after.json as { segments: Array<{ slug: string }> }).segments.map((segment) => segment.slug)).toEqual([
+      'HUNG_A',
+    ]);
     expect((await change(2)).status).toBe(200);
   });
 
@@ -104,6 +118,10 @@ describeOnPostgres('hung database (a freezing proxy in front of PostgreSQL)', ()
     expectUnavailable('report', answers[1]);
 
     proxy.thaw();
-    await waitFor('reports to succeed again after the thaw', 20_000, async () => (await get('/api/v1/reports/history?period=2020-03')).status === 200);
+    await waitFor(
+      'reports to succeed again after the thaw',
+      20_000,
+      async () => (await get('/api/v1/reports/history?period=2020-03')).status === 200,
+    );
   });
 });

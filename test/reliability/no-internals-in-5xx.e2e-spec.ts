@@ -20,7 +20,10 @@ describe('no internals in 5xx answers', () => {
     writeFileSync(join(dataDir, 'reports'), 'not a folder');
     t = await startTestApp({ env: { DATA_DIR: dataDir } });
     await t.http.post('/api/v1/segments').send({ slug: 'FAILS' }).expect(201);
-    await t.http.patch('/api/v1/users/5/segments').send({ add: ['FAILS'] }).expect(200);
+    await t.http
+      .patch('/api/v1/users/5/segments')
+      .send({ add: ['FAILS'] })
+      .expect(200);
   });
   afterAll(async () => {
     await t.close();
@@ -28,7 +31,12 @@ describe('no internals in 5xx answers', () => {
   });
 
   const expectBareError = async (path: string, status: number, code: string, method = 'GET', body?: string) => {
-    const answer = await rawRequest(t.baseUrl, { method, path, body, headers: body ? { 'content-type': 'application/json' } : {} });
+    const answer = await rawRequest(t.baseUrl, {
+      method,
+      path,
+      body,
+      headers: body ? { 'content-type': 'application/json' } : {},
+    });
     expect({
       status: answer.status,
       code: (answer.json as { code?: string })?.code,

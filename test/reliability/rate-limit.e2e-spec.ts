@@ -21,11 +21,21 @@ describe('who may call: rate limiting', () => {
   it('answers 429 RATE_LIMITED past the limit, counting each key on its own and every route together', async () => {
     const app = await start({ API_KEYS: 'alpha,beta', RATE_LIMIT_PER_MINUTE: '5' });
     const alpha = { 'x-api-key': 'alpha' };
-    const paths = ['/api/v1/segments', '/api/v1/users/1/segments', '/api/v1/users/1/history', '/api/v1/segments', '/api/v1/users/2/segments'];
+    const paths = [
+      '/api/v1/segments',
+      '/api/v1/users/1/segments',
+      '/api/v1/users/1/history',
+      '/api/v1/segments',
+      '/api/v1/users/2/segments',
+    ];
     for (const path of paths) expect((await get(app, path, alpha)).status).toBe(200);
 
     const limited = await get(app, '/api/v1/segments', { authorization: 'Bearer alpha' });
-    expect({ status: limited.status, problem: errorShapeProblem(limited), code: (limited.json as { code: string }).code }).toEqual({
+    expect({
+      status: limited.status,
+      problem: errorShapeProblem(limited),
+      code: (limited.json as { code: string }).code,
+    }).toEqual({
       status: 429,
       problem: undefined,
       code: 'RATE_LIMITED',
@@ -55,7 +65,12 @@ describe('who may call: rate limiting', () => {
       Array.from({ length: workers }, async () => {
         while (sent < total) {
           sent += 1;
-          const answer = await rawRequest(app.baseUrl, { method: 'GET', path: '/api/v1/segments', headers: headers(), keepAlive: true });
+          const answer = await rawRequest(app.baseUrl, {
+            method: 'GET',
+            path: '/api/v1/segments',
+            headers: headers(),
+            keepAlive: true,
+          });
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         }
       }),

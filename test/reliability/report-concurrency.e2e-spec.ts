@@ -10,7 +10,9 @@ import { waitFor } from './support/wait-for';
  * the test wants, without any timing): at most REPORT_CONCURRENCY build at once on connections of their
  * own, REPORT_QUEUE wait, the rest get 503 REPORTS_BUSY with Retry-After, and reads keep answering.
  */
-const describeOnPostgres = postgresOnly('reliability/report-concurrency: skipped on PGlite (it locks the ledger from a second connection)');
+const describeOnPostgres = postgresOnly(
+  'reliability/report-concurrency: skipped on PGlite (it locks the ledger from a second connection)',
+);
 
 const REPORTS_APP = 'segmentation-service-reports';
 
@@ -28,7 +30,10 @@ describeOnPostgres('report concurrency', () => {
       env: { REPORT_CONCURRENCY: '2', REPORT_QUEUE: '2', DATABASE_TIMEOUT_MS: '1000' },
     });
     await t.http.post('/api/v1/segments').send({ slug: 'REP_A' }).expect(201);
-    await t.http.patch('/api/v1/users/1/segments').send({ add: ['REP_A'] }).expect(200);
+    await t.http
+      .patch('/api/v1/users/1/segments')
+      .send({ add: ['REP_A'] })
+      .expect(200);
     locker = new Client({ connectionString: database.url });
     await locker.connect();
     observer = new Client({ connectionString: database.url });
@@ -87,7 +92,11 @@ describeOnPostgres('report concurrency', () => {
     const period = new Date().toISOString().slice(0, 7);
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE membership_history IN ACCESS EXCLUSIVE MODE');
-    const answers = [report(`period=${period}&user_id=1`), report(`period=${period}&user_id=1`), report(`period=${period}&user_id=1`)];
+    const answers = [
+      report(`period=${period}&user_id=1`),
+      report(`period=${period}&user_id=1`),
+      report(`period=${period}&user_id=1`),
+    ];
     await waitFor('the report build to block on the lock', 20_000, async () => (await blockedReports()).length === 1);
     // Three requests for one file, and the slot beside them still free: one statement, not three.
     const other = report(`period=${period}&user_id=2`);

@@ -23,7 +23,10 @@ describe('report file names stay inside the reports folder', () => {
     t.clock.set('2023-09-10T00:00:00Z');
     await t.http.post('/api/v1/segments').send({ slug: 'REPORTED' }).expect(201);
     t.clock.set('2023-09-10T12:00:00Z');
-    await t.http.patch('/api/v1/users/1/segments').send({ add: ['REPORTED'] }).expect(200);
+    await t.http
+      .patch('/api/v1/users/1/segments')
+      .send({ add: ['REPORTED'] })
+      .expect(200);
   });
   afterAll(async () => {
     await t.close();
@@ -34,7 +37,10 @@ describe('report file names stay inside the reports folder', () => {
     const written = await t.http.get('/api/v1/reports/history').query({ period: '2023-09', lang: 'en' }).expect(200);
     const name = new URL(written.body.url as string).pathname.split('/').pop()!;
     const file = await rawRequest(t.baseUrl, { method: 'GET', path: `/api/v1/reports/files/${name}` });
-    expect({ status: file.status, text: file.text }).toEqual({ status: 200, text: '1;REPORTED;added;2023-09-10 12:00:00\n' });
+    expect({ status: file.status, text: file.text }).toEqual({
+      status: 200,
+      text: '1;REPORTED;added;2023-09-10 12:00:00\n',
+    });
   });
 
   const TRAVERSALS = [
@@ -66,7 +72,12 @@ describe('report file names stay inside the reports folder', () => {
     const raw = /^[\x21-\x7e]*$/.test(name) ? [`/api/v1/reports/files/${name}`] : [];
     for (const path of [...raw, `/api/v1/reports/files/${encodePathSegment(name)}`]) {
       const answer = await rawRequest(t.baseUrl, { method: 'GET', path });
-      expect({ path, problem: errorShapeProblem(answer), secret: answer.text.includes(SECRET), passwd: answer.text.includes('root:') }).toEqual({
+      expect({
+        path,
+        problem: errorShapeProblem(answer),
+        secret: answer.text.includes(SECRET),
+        passwd: answer.text.includes('root:'),
+      }).toEqual({
         path,
         problem: undefined,
         secret: false,

@@ -15,7 +15,8 @@ describe('security headers', () => {
   afterAll(() => t.close());
 
   const headersOf = async (method: string, path: string, body?: string) =>
-    (await rawRequest(t.baseUrl, { method, path, body, headers: body ? { 'content-type': 'application/json' } : {} })).headers;
+    (await rawRequest(t.baseUrl, { method, path, body, headers: body ? { 'content-type': 'application/json' } : {} }))
+      .headers;
 
   it.each([
     ['GET', '/api/v1/segments', undefined],
@@ -45,14 +46,19 @@ describe('security headers', () => {
   it('serves a docs page whose scripts and styles the policy allows', async () => {
     const page = await rawRequest(t.baseUrl, { method: 'GET', path: '/docs' });
     expect(page.status).toBe(200);
-    const inlineScripts = [...page.text.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].filter(([, code]) => code.trim());
+    const inlineScripts = [...page.text.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].filter(
+      ([, code]) => code.trim(),
+    );
     expect(inlineScripts).toEqual([]);
     const assets = [...page.text.matchAll(/(?:src|href)=['"]([^'"]+)['"]/g)].map(([, url]) => url);
     expect(assets.length).toBeGreaterThan(2);
     for (const asset of assets) {
       expect(asset).not.toMatch(/^(https?:)?\/\//);
       const url = new URL(asset, `${t.baseUrl}/docs`);
-      expect({ asset, status: (await rawRequest(t.baseUrl, { method: 'GET', path: url.pathname })).status }).toEqual({ asset, status: 200 });
+      expect({ asset, status: (await rawRequest(t.baseUrl, { method: 'GET', path: url.pathname })).status }).toEqual({
+        asset,
+        status: 200,
+      });
     }
   });
 });

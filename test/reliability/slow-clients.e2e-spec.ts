@@ -22,7 +22,10 @@ function open(port: number): Promise<Conversation> {
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
     const closed = new Promise<string>((resolveClosed, rejectClosed) => {
-      const timer = setTimeout(() => rejectClosed(new Error(`the server still held the connection after ${GIVE_UP_MS} ms`)), GIVE_UP_MS);
+      const timer = setTimeout(
+        () => rejectClosed(new Error(`the server still held the connection after ${GIVE_UP_MS} ms`)),
+        GIVE_UP_MS,
+      );
       socket.on('close', () => {
         clearTimeout(timer);
         resolveClosed(received);
@@ -46,7 +49,10 @@ function trickle(socket: Socket, text: string): void {
 
 const expect408 = (answer: string) => {
   expect(answer).toMatch(/^HTTP\/1\.1 408 /);
-  expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 408, code: 'REQUEST_TIMEOUT' });
+  expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+    statusCode: 408,
+    code: 'REQUEST_TIMEOUT',
+  });
 };
 
 describe('slow clients', () => {

@@ -18,7 +18,12 @@ describe('wide bodies', () => {
   afterAll(() => t.close());
 
   const post = (path: string, body: unknown, method = 'POST') =>
-    rawRequest(t.baseUrl, { method, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    rawRequest(t.baseUrl, {
+      method,
+      path,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it.each([
     ['90,000 unknown fields at the top', () => ({ slug: 'WIDE', ...wideObject(90_000) })],

@@ -6,9 +6,7 @@ export function expectError(response: Response, status: number, code: string): v
   expect(response.body).toEqual(
     expect.objectContaining({ statusCode: status, error: expect.any(String), code, message: expect.any(String) }),
   );
-  expect(Object.keys(response.body).sort()).toEqual(
-    expect.arrayContaining(['code', 'error', 'message', 'statusCode']),
-  );
+  expect(Object.keys(response.body).sort()).toEqual(expect.arrayContaining(['code', 'error', 'message', 'statusCode']));
   for (const key of Object.keys(response.body)) {
     expect(['statusCode', 'error', 'code', 'message', 'details']).toContain(key);
   }

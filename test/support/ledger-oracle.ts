@@ -41,21 +41,28 @@ export function ledgersOf<T extends { user_id: number | string; segment: string 
  * (`held`, "user:segment" keys). A `ttl` leave must be at an expiry some response showed for that
  * membership (`expiries`, ISO times per key).
  */
-export function ledgerFaults(entries: ApiHistoryEntry[], held: Set<string>, expiries: Map<string, Set<string>>): string[] {
+export function ledgerFaults(
+  entries: ApiHistoryEntry[],
+  held: Set<string>,
+  expiries: Map<string, Set<string>>,
+): string[] {
   const faults: string[] = [];
   const ledgers = ledgersOf(entries);
   for (const [key, ledger] of ledgers) {
     const describe = () => ledger.map((e) => `${e.operation}/${e.reason}@${e.at}`).join(', ');
     ledger.forEach((entry, index) => {
       const expected = index % 2 === 0 ? 'added' : 'removed';
-      if (entry.operation !== expected) faults.push(`${key}: entry ${index} is ${entry.operation}, expected ${expected}: ${describe()}`);
-      if (index > 0 && entry.at < ledger[index - 1].at) faults.push(`${key}: entry ${index} goes back in time: ${describe()}`);
+      if (entry.operation !== expected)
+        faults.push(`${key}: entry ${index} is ${entry.operation}, expected ${expected}: ${describe()}`);
+      if (index > 0 && entry.at < ledger[index - 1].at)
+        faults.push(`${key}: entry ${index} goes back in time: ${describe()}`);
       if (entry.reason === 'ttl' && !expiries.get(key)?.has(entry.at)) {
         faults.push(`${key}: ttl leave at ${entry.at}, not at an expiry the membership had: ${describe()}`);
       }
     });
     const endsHeld = ledger.at(-1)?.operation === 'added';
-    if (endsHeld !== held.has(key)) faults.push(`${key}: ledger ends ${endsHeld ? 'held' : 'not held'}, state says otherwise: ${describe()}`);
+    if (endsHeld !== held.has(key))
+      faults.push(`${key}: ledger ends ${endsHeld ? 'held' : 'not held'}, state says otherwise: ${describe()}`);
   }
   for (const key of held) if (!ledgers.has(key)) faults.push(`${key}: held without any history`);
   return faults;
@@ -64,6 +71,8 @@ export function ledgerFaults(entries: ApiHistoryEntry[], held: Set<string>, expi
 /** Per "user:segment", the operations of a CSV report's lines (`user;segment;operation;time`), in file order. */
 export function csvLedgers(csv: string): Map<string, string[]> {
   const lines = csv.split('\n').filter((line) => line.length > 0);
-  const ledgers = ledgersOf(lines.map((line) => line.split(';')).map(([user_id, segment, operation]) => ({ user_id, segment, operation })));
+  const ledgers = ledgersOf(
+    lines.map((line) => line.split(';')).map(([user_id, segment, operation]) => ({ user_id, segment, operation })),
+  );
   return new Map([...ledgers].map(([key, ledger]) => [key, ledger.map((entry) => entry.operation)]));
 }

@@ -19,12 +19,19 @@ export interface LedgerWorkloadResult {
   lastExpiry: number;
 }
 
-type Operation = { kind: string; allowed: number[]; send: (app: TestApp) => Promise<{ status: number; text: string; body: unknown }> };
+type Operation = {
+  kind: string;
+  allowed: number[];
+  send: (app: TestApp) => Promise<{ status: number; text: string; body: unknown }>;
+};
 
 function changeSet(random: SeededRandom): Record<string, unknown> {
   const slugs = [...LEDGER_SLUGS, AUTO_SLUG];
   const add = random.some(slugs, 2);
-  const remove = random.some(slugs.filter((slug) => !add.includes(slug)), 2);
+  const remove = random.some(
+    slugs.filter((slug) => !add.includes(slug)),
+    2,
+  );
   if (add.length + remove.length === 0) add.push(random.pick(slugs));
   const items = add.map((slug) => (random.chance(0.4) ? { slug, ttl: random.pick(TTLS) } : slug));
   const expiry = random.chance(0.2) ? { expires_at: new Date(Date.now() + 1500).toISOString() } : {};
@@ -38,16 +45,38 @@ function nextOperation(random: SeededRandom): Operation {
   if (roll < 65) {
     const body = changeSet(random);
     // 400: an expiry of the change set passed while it waited for its rows.
-    return { kind: 'change set', allowed: [200, 400, 404], send: (app) => app.http.patch(`/api/v1/users/${user}/segments`).send(body) };
+    return {
+      kind: 'change set',
+      allowed: [200, 400, 404],
+      send: (app) => app.http.patch(`/api/v1/users/${user}/segments`).send(body),
+    };
   }
-  if (roll < 72) return { kind: 'segment deletion', allowed: [204, 404], send: (app) => app.http.delete(`/api/v1/segments/${slug}`) };
-  if (roll < 82) return { kind: 'segment creation', allowed: [201, 409], send: (app) => app.http.post('/api/v1/segments').send({ slug }) };
+  if (roll < 72)
+    return {
+      kind: 'segment deletion',
+      allowed: [204, 404],
+      send: (app) => app.http.delete(`/api/v1/segments/${slug}`),
+    };
+  if (roll < 82)
+    return {
+      kind: 'segment creation',
+      allowed: [201, 409],
+      send: (app) => app.http.post('/api/v1/segments').send({ slug }),
+    };
   if (roll < 90) {
     const body = { auto_percent: random.pick(PERCENTS) };
-    return { kind: 'auto_percent change', allowed: [200], send: (app) => app.http.patch(`/api/v1/segments/${AUTO_SLUG}`).send(body) };
+    return {
+      kind: 'auto_percent change',
+      allowed: [200],
+      send: (app) => app.http.patch(`/api/v1/segments/${AUTO_SLUG}`).send(body),
+    };
   }
   const body = { user_ids: random.some(LEDGER_USERS, 3).concat(user) };
-  return { kind: 'registration', allowed: [200], send: (app) => app.http.post('/api/v1/users').send({ user_ids: [...new Set(body.user_ids)] }) };
+  return {
+    kind: 'registration',
+    allowed: [200],
+    send: (app) => app.http.post('/api/v1/users').send({ user_ids: [...new Set(body.user_ids)] }),
+  };
 }
 
 /**
@@ -56,7 +85,12 @@ function nextOperation(random: SeededRandom): Operation {
  * on the real clock, each request on a random one of `apps`; the cleaner runs meanwhile. Bounded by the
  * operation count.
  */
-export async function runLedgerWorkload(apps: TestApp[], random: SeededRandom, operations: number, workers: number): Promise<LedgerWorkloadResult> {
+export async function runLedgerWorkload(
+  apps: TestApp[],
+  random: SeededRandom,
+  operations: number,
+  workers: number,
+): Promise<LedgerWorkloadResult> {
   const result: LedgerWorkloadResult = { byKind: {}, unexpected: [], expiries: new Map(), lastExpiry: Date.now() };
   let sent = 0;
   const worker = async () => {

@@ -82,7 +82,9 @@ function toJsonSchema(value: unknown, closed = false): unknown {
   for (const [key, child] of Object.entries(value)) {
     if (OPENAPI_ONLY_KEYWORDS.includes(key) || key === 'nullable') continue;
     if (key === 'properties') {
-      schema.properties = Object.fromEntries(Object.entries(child as Schema).map(([name, s]) => [name, toJsonSchema(s)]));
+      schema.properties = Object.fromEntries(
+        Object.entries(child as Schema).map(([name, s]) => [name, toJsonSchema(s)]),
+      );
     } else if (key === '$ref') {
       schema.$ref = String(child).replace('#/components/schemas/', 'components#/definitions/');
     } else {
@@ -146,7 +148,10 @@ export class OpenApiContract {
     return new OpenApiContract(JSON.parse(readFileSync(file, 'utf8')));
   }
 
-  private operation(method: string, route: string | undefined): { key: string; path: string | undefined; operation?: OperationDoc } {
+  private operation(
+    method: string,
+    route: string | undefined,
+  ): { key: string; path: string | undefined; operation?: OperationDoc } {
     const path = route?.replace(/:(\w+)/g, '{$1}');
     const key = `${method === 'HEAD' ? 'GET' : method} ${path}`;
     return { key, path, operation: this.operations.get(key) };
@@ -195,8 +200,10 @@ export class OpenApiContract {
     const schemes = this.document.components?.securitySchemes ?? {};
     const presents = (name: string) => {
       const scheme = schemes[name];
-      if (scheme?.type === 'http' && scheme.scheme === 'bearer') return /^Bearer\s+\S/i.test(String(request.headers.authorization ?? ''));
-      if (scheme?.type === 'apiKey' && scheme.in === 'header') return request.headers[scheme.name!.toLowerCase()] !== undefined;
+      if (scheme?.type === 'http' && scheme.scheme === 'bearer')
+        return /^Bearer\s+\S/i.test(String(request.headers.authorization ?? ''));
+      if (scheme?.type === 'apiKey' && scheme.in === 'header')
+        return request.headers[scheme.name!.toLowerCase()] !== undefined;
       return false;
     };
     if (requirements.some((requirement) => Object.keys(requirement).every(presents))) return [];
@@ -212,7 +219,9 @@ export class OpenApiContract {
     if (!content) return [`${key}: body type ${type} is not one of ${Object.keys(documented.content).join(', ')}`];
     const validate = this.validator(`${key} request ${type}`, content.schema ?? {});
     if (validate(request.body)) return [];
-    return [`${key}: body ${JSON.stringify(request.body).slice(0, 300)} does not match: ${this.ajv.errorsText(validate.errors)}`];
+    return [
+      `${key}: body ${JSON.stringify(request.body).slice(0, 300)} does not match: ${this.ajv.errorsText(validate.errors)}`,
+    ];
   }
 
   /** What is wrong with the response, or an empty list. */
@@ -233,7 +242,9 @@ export class OpenApiContract {
       operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
     if (!documented) {
       const listed = Object.keys(operation.responses).join(', ');
-      return [`${key} answered ${status}, which docs/openapi.json does not list (it lists ${listed}); body: ${response.body?.slice(0, 300)}`];
+      return [
+        `${key} answered ${status}, which docs/openapi.json does not list (it lists ${listed}); body: ${response.body?.slice(0, 300)}`,
+      ];
     }
     return this.bodyProblems(key, `${key} ${status}`, response, documented.content);
   }
@@ -262,8 +273,12 @@ export class OpenApiContract {
     }
     const validate = this.validator(`${validatorKey} ${documentedType}`, content[documentedType].schema ?? {});
     if (validate(body)) return [];
-    const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`);
-    return [`${where}: body does not match docs/openapi.json: ${errors.join('; ')}; body: ${response.body.slice(0, 500)}`];
+    const errors = (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`,
+    );
+    return [
+      `${where}: body does not match docs/openapi.json: ${errors.join('; ')}; body: ${response.body.slice(0, 500)}`,
+    ];
   }
 
   private validator(key: string, schema: Schema): ValidateFunction {

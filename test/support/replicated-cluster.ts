@@ -9,7 +9,12 @@ export interface ReplicatedCluster {
   /** How the service names the replica (host:port). */
   replicaName: string;
   /** Runs one statement on the primary's or the replica's database `database`. */
-  sql<T = Record<string, unknown>>(on: 'primary' | 'replica', database: string, text: string, params?: unknown[]): Promise<T[]>;
+  sql<T = Record<string, unknown>>(
+    on: 'primary' | 'replica',
+    database: string,
+    text: string,
+    params?: unknown[],
+  ): Promise<T[]>;
   /** Stops both servers (pg_ctl -m immediate signals each one's postmaster pid) and removes their directories. */
   destroy(): void;
 }

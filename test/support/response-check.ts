@@ -29,37 +29,40 @@ export class ResponseCheck {
   constructor(app: NestFastifyApplication) {
     contract ??= OpenApiContract.fromFile();
     const checker = contract;
-    app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply, payload) => {
-      const body = payloadText(payload);
-      const contentType = reply.getHeader('content-type');
-      let problems: string[];
-      try {
-        problems = checker.problems({
-          method: request.method,
-          route: request.routeOptions.url,
-          status: reply.statusCode,
-          contentType: contentType === undefined ? undefined : String(contentType),
-          body,
-        });
-        if (reply.statusCode < 400) {
-          problems.push(
-            ...checker.requestProblems({
-              method: request.method,
-              route: request.routeOptions.url,
-              params: request.params as Record<string, string>,
-              query: request.query as Record<string, string | string[]>,
-              headers: request.headers,
-              body: request.body ?? undefined,
-            }),
-          );
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onSend', async (request, reply, payload) => {
+        const body = payloadText(payload);
+        const contentType = reply.getHeader('content-type');
+        let problems: string[];
+        try {
+          problems = checker.problems({
+            method: request.method,
+            route: request.routeOptions.url,
+            status: reply.statusCode,
+            contentType: contentType === undefined ? undefined : String(contentType),
+            body,
+          });
+          if (reply.statusCode < 400) {
+            problems.push(
+              ...checker.requestProblems({
+                method: request.method,
+                route: request.routeOptions.url,
+                params: request.params as Record<string, string>,
+                query: request.query as Record<string, string | string[]>,
+                headers: request.headers,
+                body: request.body ?? undefined,
+              }),
+            );
+          }
+        } catch (error) {
+          // Thrown here, it would turn the answer into a 500: report it as a violation instead.
+          problems = [`checking ${request.method} ${request.url} failed: ${(error as Error).stack}`];
         }
-      } catch (error) {
-        // Thrown here, it would turn the answer into a 500: report it as a violation instead.
-        problems = [`checking ${request.method} ${request.url} failed: ${(error as Error).stack}`];
-      }
-      this.pending.push(...problems.map((problem) => ({ requestId: String(request.id), problem })));
-      return payload;
-    });
+        this.pending.push(...problems.map((problem) => ({ requestId: String(request.id), problem })));
+        return payload;
+      });
   }
 
   /** A supertest assertion: throws the violations of this response's request. */
@@ -67,14 +70,16 @@ export class ResponseCheck {
     const requestId = response.headers['x-request-id'] as string | undefined;
     const mine = this.pending.filter((violation) => requestId === undefined || violation.requestId === requestId);
     this.pending = this.pending.filter((violation) => !mine.includes(violation));
-    if (mine.length > 0) throw new Error(`traffic does not match docs/openapi.json:\n${mine.map((v) => v.problem).join('\n')}`);
+    if (mine.length > 0)
+      throw new Error(`traffic does not match docs/openapi.json:\n${mine.map((v) => v.problem).join('\n')}`);
   };
 
   /** Throws the violations no supertest request has claimed. */
   assertNoneLeft(): void {
     const left = this.pending;
     this.pending = [];
-    if (left.length > 0) throw new Error(`traffic did not match docs/openapi.json:\n${left.map((v) => v.problem).join('\n')}`);
+    if (left.length > 0)
+      throw new Error(`traffic did not match docs/openapi.json:\n${left.map((v) => v.problem).join('\n')}`);
   }
 
   /** The agent with the check added to every request it makes. */

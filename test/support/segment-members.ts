@@ -10,7 +10,9 @@ export async function segmentMembers(t: Pick<TestApp, 'http'>, slug: string): Pr
   const members: Member[] = [];
   let cursor: string | null = null;
   do {
-    const page = await t.http.get(`/api/v1/segments/${slug}/members`).query({ limit: 1000, ...(cursor ? { cursor } : {}) });
+    const page = await t.http
+      .get(`/api/v1/segments/${slug}/members`)
+      .query({ limit: 1000, ...(cursor ? { cursor } : {}) });
     if (page.status !== 200) throw new Error(`members of ${slug}: ${page.status} ${page.text}`);
     members.push(...(page.body.items as Member[]));
     cursor = page.body.next_cursor;

@@ -1,7 +1,10 @@
 import { AppConfig, ConfigError, databaseStartFailure } from '@app/infrastructure/preflight';
 
 /** The one line start-up prints for an error that stops it: the cause and what to set, no stack trace. */
-export function startFailureLine(error: unknown, config: Partial<Pick<AppConfig, 'databaseUrl' | 'host' | 'port'>>): string {
+export function startFailureLine(
+  error: unknown,
+  config: Partial<Pick<AppConfig, 'databaseUrl' | 'host' | 'port'>>,
+): string {
   if (error instanceof ConfigError) return `invalid configuration: ${error.message}`;
   const database = config.databaseUrl ? databaseStartFailure(error, config.databaseUrl) : undefined;
   if (database) return `start-up failed: ${database}`;

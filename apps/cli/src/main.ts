@@ -34,12 +34,17 @@ function batchOption(args: string[], max: number): number {
   const raw = optionValue(args, '--batch');
   if (raw === undefined) return max;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 100_000) throw new UsageError('--batch must be an integer from 1 to 100000');
+  if (!Number.isInteger(value) || value < 1 || value > 100_000)
+    throw new UsageError('--batch must be an integer from 1 to 100000');
   return Math.min(value, max);
 }
 
 /** Runs `work` on the database, holding DATA_DIR's lock in embedded mode. */
-async function withDatabase<T>(config: AppConfig, owner: string, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: AppConfig,
+  owner: string,
+  work: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
   if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, owner), {
     logger: ['error', 'warn'],
@@ -60,7 +65,8 @@ async function importCommand(args: string[], config: AppConfig): Promise<number>
     return 1;
   }
   // A service on DATA_DIR owns it: the batches go through its API, the only safe way in.
-  const serviceUrl = optionValue(args, '--url') ?? (config.databaseUrl ? undefined : DataDirLock.holderOf(config.dataDir)?.url);
+  const serviceUrl =
+    optionValue(args, '--url') ?? (config.databaseUrl ? undefined : DataDirLock.holderOf(config.dataDir)?.url);
   const batchSize = batchOption(args, serviceUrl ? MAX_IDS_PER_REQUEST : 20_000);
   const bar = process.stderr.isTTY ? new ImportProgressBar(await countLines(file)) : undefined;
   const run = (register: RegisterBatch) =>
@@ -89,7 +95,8 @@ async function importCommand(args: string[], config: AppConfig): Promise<number>
 
 async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args;
-  if (!['migrate', 'import-users', 'expire'].includes(command ?? '')) throw new UsageError(`unknown command: ${command ?? '(none)'}`);
+  if (!['migrate', 'import-users', 'expire'].includes(command ?? ''))
+    throw new UsageError(`unknown command: ${command ?? '(none)'}`);
   // The same .env as the service's, so both open the same database.
   const config = await readConfig(command === 'migrate' ? { MIGRATIONS_RUN: 'true' } : {});
   // Everything the CLI does is bulk work: its statements get the bulk deadline.
@@ -114,7 +121,8 @@ run(process.argv.slice(2)).then(
       process.exit(2);
     }
     if (error instanceof ConfigError) process.stderr.write(`invalid configuration: ${error.message}\n`);
-    else if (error instanceof DataDirInUseError || error instanceof ServiceApiError) process.stderr.write(`${command}: ${error.message}\n`);
+    else if (error instanceof DataDirInUseError || error instanceof ServiceApiError)
+      process.stderr.write(`${command}: ${error.message}\n`);
     else process.stderr.write(`failed: ${error.message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   },

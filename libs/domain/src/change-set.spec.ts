@@ -6,7 +6,11 @@ const now = new Date('2030-01-31T10:00:00.000Z');
 describe('planning a change set', () => {
   it('applies top-level expiry to items without their own, and an item’s own value wins', () => {
     const plan = planChangeSet(
-      { add: ['A', { slug: 'B', ttl: 'P1D' }, { slug: 'C', expiresAt: '2030-06-01T00:00:00Z' }], ttl: 'P1M', remove: ['D'] },
+      {
+        add: ['A', { slug: 'B', ttl: 'P1D' }, { slug: 'C', expiresAt: '2030-06-01T00:00:00Z' }],
+        ttl: 'P1M',
+        remove: ['D'],
+      },
       now,
     );
     expect(plan).toEqual({
@@ -35,7 +39,9 @@ describe('planning a change set', () => {
 
   it('rejects both expiry forms at one level, past times and bad durations', () => {
     expect(() => planChangeSet({ add: ['A'], ttl: 'P1D', expiresAt: '2031-01-01T00:00:00Z' }, now)).toThrow(/not both/);
-    expect(() => planChangeSet({ add: [{ slug: 'A', ttl: 'P1D', expiresAt: '2031-01-01T00:00:00Z' }] }, now)).toThrow(/add A/);
+    expect(() => planChangeSet({ add: [{ slug: 'A', ttl: 'P1D', expiresAt: '2031-01-01T00:00:00Z' }] }, now)).toThrow(
+      /add A/,
+    );
     expect(() => planChangeSet({ add: ['A'], expiresAt: now.toISOString() }, now)).toThrow(/not in the future/);
     expect(() => planChangeSet({ add: ['A'], ttl: 'P0D' }, now)).toThrow(/zero/);
   });

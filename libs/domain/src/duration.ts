@@ -38,7 +38,8 @@ export function parseDuration(text: string): Duration {
   return duration;
 }
 
-export const tooLong = (ttl: string) => new InvalidInputError(`ttl "${ttl}" is longer than ${MAX_EXPIRY_YEARS} years`, { ttl });
+export const tooLong = (ttl: string) =>
+  new InvalidInputError(`ttl "${ttl}" is longer than ${MAX_EXPIRY_YEARS} years`, { ttl });
 
 /**
  * Adds a duration the calendar way, in UTC: months first, clamping to the month's last day

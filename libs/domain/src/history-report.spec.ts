@@ -7,11 +7,16 @@ describe('history report names', () => {
   it('names a report by period, user and language, the same every time', () => {
     expect(historyReportName(august, null, 'ru')).toBe('history-2023-08-all-ru.csv');
     expect(historyReportName(august, 1000, 'en')).toBe('history-2023-08-user-1000-en.csv');
-    expect(historyReportName(august, Number.MAX_SAFE_INTEGER, 'ru')).toBe('history-2023-08-user-9007199254740991-ru.csv');
+    expect(historyReportName(august, Number.MAX_SAFE_INTEGER, 'ru')).toBe(
+      'history-2023-08-user-9007199254740991-ru.csv',
+    );
   });
 
   it('accepts every name it gives', () => {
-    for (const name of [historyReportName(august, null, 'ru'), historyReportName(august, Number.MAX_SAFE_INTEGER, 'en')]) {
+    for (const name of [
+      historyReportName(august, null, 'ru'),
+      historyReportName(august, Number.MAX_SAFE_INTEGER, 'en'),
+    ]) {
       expect(isHistoryReportName(name)).toBe(true);
     }
   });

@@ -18,7 +18,19 @@ describe('report periods', () => {
     expect(parsePeriod('1970-01', now).start).toEqual(new Date('1970-01-01T00:00:00.000Z'));
   });
 
-  it.each(['0000-01', '0099-12', '1900-01', '1969-12', '2030-06', '2023-13', '2023-00', '2023-8', '23-08', '2023-08-01', 'august'])('rejects %s', (text) => {
+  it.each([
+    '0000-01',
+    '0099-12',
+    '1900-01',
+    '1969-12',
+    '2030-06',
+    '2023-13',
+    '2023-00',
+    '2023-8',
+    '23-08',
+    '2023-08-01',
+    'august',
+  ])('rejects %s', (text) => {
     expect(() => parsePeriod(text, now)).toThrow(InvalidPeriodError);
   });
 });

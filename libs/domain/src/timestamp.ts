@@ -1,5 +1,4 @@
-const RFC3339_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Parses an RFC 3339 timestamp with its offset; impossible dates (Feb 30, 25:00) give undefined. */
 export function parseRfc3339(text: string): Date | undefined {
@@ -20,6 +19,8 @@ export function parseRfc3339(text: string): Date | undefined {
     return undefined;
   }
   const fraction = (match[7] ?? '').slice(0, 4);
-  const time = Date.parse(`${match.slice(1, 4).join('-')}T${match.slice(4, 7).join(':')}${fraction}${match[8].toUpperCase()}`);
+  const time = Date.parse(
+    `${match.slice(1, 4).join('-')}T${match.slice(4, 7).join(':')}${fraction}${match[8].toUpperCase()}`,
+  );
   return Number.isNaN(time) ? undefined : new Date(time);
 }

@@ -148,7 +148,10 @@ export class FakeGoogleDrive {
       bodyBytes: body.length,
       status: reply.status,
     });
-    response.writeHead(reply.status, { ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }), ...reply.headers });
+    response.writeHead(reply.status, {
+      ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...reply.headers,
+    });
     response.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
   }
 
@@ -225,12 +228,21 @@ export class FakeGoogleDrive {
       }
     }
     const pageSize = Number(query.get('pageSize') ?? 100);
-    return { status: 200, body: { kind: 'drive#fileList', files: files.slice(0, pageSize).map((file) => ({ id: file.id, name: file.name })) } };
+    return {
+      status: 200,
+      body: {
+        kind: 'drive#fileList',
+        files: files.slice(0, pageSize).map((file) => ({ id: file.id, name: file.name })),
+      },
+    };
   }
 
   private get(fileId: string): Reply {
     const file = this.file(fileId);
-    return { status: 200, body: { id: file.id, name: file.name, mimeType: file.mimeType, webViewLink: file.webViewLink } };
+    return {
+      status: 200,
+      body: { id: file.id, name: file.name, mimeType: file.mimeType, webViewLink: file.webViewLink },
+    };
   }
 
   private permit(fileId: string, body: Buffer): Reply {
@@ -239,7 +251,10 @@ export class FakeGoogleDrive {
     if (!file.permissions.some((held) => held.type === permission.type && held.role === permission.role)) {
       file.permissions.push({ type: permission.type, role: permission.role });
     }
-    return { status: 200, body: { kind: 'drive#permission', id: permission.type === 'anyone' ? 'anyoneWithLink' : 'p1', ...permission } };
+    return {
+      status: 200,
+      body: { kind: 'drive#permission', id: permission.type === 'anyone' ? 'anyoneWithLink' : 'p1', ...permission },
+    };
   }
 
   private upload(fileId: string | undefined, query: URLSearchParams, request: IncomingMessage, body: Buffer): Reply {
@@ -257,7 +272,12 @@ export class FakeGoogleDrive {
         return this.store(fileId, { mimeType: contentType }, body);
       case 'resumable': {
         const id = randomBytes(8).toString('hex');
-        this.sessions.set(id, { fileId, metadata: body.length ? JSON.parse(body.toString()) : {}, received: [], bytes: 0 });
+        this.sessions.set(id, {
+          fileId,
+          metadata: body.length ? JSON.parse(body.toString()) : {},
+          received: [],
+          bytes: 0,
+        });
         const path = fileId ? `/upload/drive/v3/files/${fileId}` : '/upload/drive/v3/files';
         return { status: 200, headers: { location: `${this.url}${path}?uploadType=resumable&upload_id=${id}` } };
       }
@@ -275,7 +295,8 @@ export class FakeGoogleDrive {
     const total = range[3] === '*' ? undefined : Number(range[3]);
     if (range[1] !== undefined) {
       const first = Number(range[1]);
-      if (Number(range[2]) - first + 1 !== body.length) throw new DriveError(400, 'Content-Range does not match the body');
+      if (Number(range[2]) - first + 1 !== body.length)
+        throw new DriveError(400, 'Content-Range does not match the body');
       if (first > session.bytes) throw new DriveError(400, 'chunk starts past the bytes received');
       if (total === undefined && body.length % CHUNK_UNIT !== 0) {
         throw new DriveError(400, 'a chunk that is not the last must be a multiple of 256 KiB');
@@ -336,6 +357,12 @@ function unescape(text: string): string {
 function errorReply(error: DriveError): Reply {
   return {
     status: error.status,
-    body: { error: { code: error.status, message: error.message, errors: [{ domain: 'global', reason: error.reason, message: error.message }] } },
+    body: {
+      error: {
+        code: error.status,
+        message: error.message,
+        errors: [{ domain: 'global', reason: error.reason, message: error.message }],
+      },
+    },
   };
 }

@@ -59,7 +59,12 @@ export function checkAssertion(
     return { error: 'unreadable JWT' };
   }
   if (alg !== 'RS256') return { error: `alg ${String(alg)} is not RS256` };
-  const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), account.publicKey, Buffer.from(signature, 'base64url'));
+  const signed = verify(
+    'RSA-SHA256',
+    Buffer.from(`${header}.${payload}`),
+    account.publicKey,
+    Buffer.from(signature, 'base64url'),
+  );
   if (!signed) return { error: 'Invalid JWT Signature.' };
   if (claims.iss !== account.clientEmail) return { error: `unknown issuer ${claims.iss}` };
   if (claims.aud !== GOOGLE_TOKEN_AUDIENCE) return { error: `wrong audience ${claims.aud}` };

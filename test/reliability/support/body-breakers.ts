@@ -35,14 +35,21 @@ const withUnknownField = (shape: BodyShape) =>
   fc
     .tuple(
       shape.valid,
-      fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'SLUG', 'slug ', 'user_id', 'id')),
+      fc.oneof(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'SLUG', 'slug ', 'user_id', 'id'),
+      ),
       fc.jsonValue({ maxDepth: 2 }),
     )
     .filter(([body, key]) => !(key in body) && !Object.keys(shape.badFields).includes(key))
     .map(([body, key, value]): BrokenBody => {
       const text = JSON.stringify(body);
       const extra = `${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}`;
-      return { how: `unknown field ${key}`, text: text === '{}' ? `{${extra}}` : `${text.slice(0, -1)},${extra}}`, contentType: JSON_TYPE };
+      return {
+        how: `unknown field ${key}`,
+        text: text === '{}' ? `{${extra}}` : `${text.slice(0, -1)},${extra}}`,
+        contentType: JSON_TYPE,
+      };
     });
 
 /** A valid body whose field appears again, the last time (the one JSON.parse keeps) with a bad value. */
@@ -53,13 +60,23 @@ const withDuplicateKey = (shape: BodyShape) =>
     .map(({ body, field, bad }): BrokenBody => {
       const text = JSON.stringify(body);
       const duplicate = `${JSON.stringify(field)}:${JSON.stringify(bad) ?? 'null'}`;
-      return { how: `duplicate ${field}`, text: text === '{}' ? `{${duplicate}}` : `${text.slice(0, -1)},${duplicate}}`, contentType: JSON_TYPE };
+      return {
+        how: `duplicate ${field}`,
+        text: text === '{}' ? `{${duplicate}}` : `${text.slice(0, -1)},${duplicate}}`,
+        contentType: JSON_TYPE,
+      };
     });
 
 /** Every way to break a body of this shape. */
 export function brokenBodies(shape: BodyShape): fc.Arbitrary<BrokenBody> {
   const wholes = shape.badWholes
-    ? [shape.badWholes.map((body): BrokenBody => ({ how: 'bad combination', text: JSON.stringify(body), contentType: JSON_TYPE }))]
+    ? [
+        shape.badWholes.map((body): BrokenBody => ({
+          how: 'bad combination',
+          text: JSON.stringify(body),
+          contentType: JSON_TYPE,
+        })),
+      ]
     : [];
   return fc.oneof(withBadField(shape), withUnknownField(shape), withDuplicateKey(shape), ...wholes);
 }
@@ -87,10 +104,34 @@ export function malformedJson(valid: fc.Arbitrary<Record<string, unknown>>): fc.
           return true;
         }
       }),
-    fc.constantFrom('', ' ', 'null', 'true', '0', '-1', '"text"', '[]', '[{}]', 'NaN', '{"a":1}{"b":2}', "{'slug':'X'}", '{"slug":"X",}', '\u0000', '\ufeff{}').map((text) => json('bare', text)),
-    fc.integer({ min: 17, max: 200_000 }).map((depth) => json(`array nesting ${depth}`, `{"add":${'['.repeat(depth)}${']'.repeat(depth)}}`)),
-    fc.integer({ min: 17, max: 50_000 }).map((depth) => json(`object nesting ${depth}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
-    fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}').map((text) => json('prototype poisoning', text)),
+    fc
+      .constantFrom(
+        '',
+        ' ',
+        'null',
+        'true',
+        '0',
+        '-1',
+        '"text"',
+        '[]',
+        '[{}]',
+        'NaN',
+        '{"a":1}{"b":2}',
+        "{'slug':'X'}",
+        '{"slug":"X",}',
+        '\u0000',
+        '\ufeff{}',
+      )
+      .map((text) => json('bare', text)),
+    fc
+      .integer({ min: 17, max: 200_000 })
+      .map((depth) => json(`array nesting ${depth}`, `{"add":${'['.repeat(depth)}${']'.repeat(depth)}}`)),
+    fc
+      .integer({ min: 17, max: 50_000 })
+      .map((depth) => json(`object nesting ${depth}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
+    fc
+      .constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}')
+      .map((text) => json('prototype poisoning', text)),
   );
 }
 
@@ -116,7 +157,20 @@ export function wrongContentTypes(valid: fc.Arbitrary<Record<string, unknown>>):
   return fc
     .tuple(
       valid,
-      fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/html', 'application/octet-stream', 'image/png'),
+      fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/xml',
+        'text/html',
+        'application/octet-stream',
+        'image/png',
+      ),
     )
-    .map(([body, contentType]): BrokenBody => ({ how: `sent as ${contentType}`, text: JSON.stringify(body), contentType, status: 415 }));
+    .map(([body, contentType]): BrokenBody => ({
+      how: `sent as ${contentType}`,
+      text: JSON.stringify(body),
+      contentType,
+      status: 415,
+    }));
 }

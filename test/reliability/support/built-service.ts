@@ -22,7 +22,8 @@ export interface BuiltService {
 
 /** The node flags of `npm run start:prod` (the heap limit the README's start command runs with). */
 function startProdNodeFlags(): string[] {
-  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod'];
+  const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts['start:prod'];
   return script.split(/\s+/).filter((arg) => arg.startsWith('--'));
 }
 
@@ -50,7 +51,10 @@ export async function startBuiltService(env: Record<string, string>): Promise<Bu
       Promise.race([
         exit,
         new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error(`the service did not exit within ${withinMs} ms\n${output}`)), withinMs).unref(),
+          setTimeout(
+            () => reject(new Error(`the service did not exit within ${withinMs} ms\n${output}`)),
+            withinMs,
+          ).unref(),
         ),
       ]),
     kill: () => {
@@ -60,7 +64,13 @@ export async function startBuiltService(env: Record<string, string>): Promise<Bu
   try {
     await waitFor('the built service to be ready', 30_000, async () => {
       if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${output}`);
-      return (await rawRequest(service.baseUrl, { method: 'GET', path: '/health/ready', timeoutMs: 2_000 }).catch(() => undefined))?.status === 200;
+      return (
+        (
+          await rawRequest(service.baseUrl, { method: 'GET', path: '/health/ready', timeoutMs: 2_000 }).catch(
+            () => undefined,
+          )
+        )?.status === 200
+      );
     });
   } catch (error) {
     service.kill();

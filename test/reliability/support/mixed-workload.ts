@@ -36,7 +36,10 @@ function percent(random: SeededRandom): number {
 /** Expiry at the time of sending: hours ahead, as concurrent sweeps move the shared clock minutes at a time. */
 function changeSet(random: SeededRandom, clock: FakeClock): () => Record<string, unknown> {
   const add = random.some(WORKLOAD_SLUGS, 3);
-  const remove = random.some(WORKLOAD_SLUGS.filter((slug) => !add.includes(slug)), 2);
+  const remove = random.some(
+    WORKLOAD_SLUGS.filter((slug) => !add.includes(slug)),
+    2,
+  );
   if (add.length + remove.length === 0) add.push(random.pick(WORKLOAD_SLUGS));
   const items = add.map((slug) => (random.chance(0.3) ? { slug, ttl: random.pick(TTLS) } : slug));
   const style = random.int(10);
@@ -106,7 +109,8 @@ function nextOperation(random: SeededRandom, clock: FakeClock): Operation {
     const body = { user_ids: ids.length > 0 ? ids : [user] };
     return {
       kind: 'registration',
-      run: (app) => expectStatus(`POST users ${JSON.stringify(body)}`, [200], () => app.http.post('/api/v1/users').send(body)),
+      run: (app) =>
+        expectStatus(`POST users ${JSON.stringify(body)}`, [200], () => app.http.post('/api/v1/users').send(body)),
     };
   }
   return {
@@ -118,7 +122,9 @@ function nextOperation(random: SeededRandom, clock: FakeClock): Operation {
       const expired = (response.body.segments as Array<{ expires_at: string | null }>).filter(
         (segment) => segment.expires_at !== null && Date.parse(segment.expires_at) <= now,
       );
-      return expired.length > 0 ? `GET user ${user} returned expired memberships ${JSON.stringify(expired)}` : undefined;
+      return expired.length > 0
+        ? `GET user ${user} returned expired memberships ${JSON.stringify(expired)}`
+        : undefined;
     },
   };
 }

@@ -34,8 +34,12 @@ export function ownClusterUnavailable(): string | undefined {
 function binDir(): string {
   const fromPgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' }).stdout?.trim();
   if (fromPgConfig && existsSync(join(fromPgConfig, 'initdb'))) return fromPgConfig;
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-  const found = versions.map((version) => `/usr/lib/postgresql/${version}/bin`).find((dir) => existsSync(join(dir, 'initdb')));
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))
+    : [];
+  const found = versions
+    .map((version) => `/usr/lib/postgresql/${version}/bin`)
+    .find((dir) => existsSync(join(dir, 'initdb')));
   if (!found) throw new Error('initdb not found (install PostgreSQL server binaries)');
   return found;
 }
@@ -81,7 +85,8 @@ export async function startOwnCluster(options: { replicaOf?: OwnCluster } = {}):
     if (destroyed) return;
     destroyed = true;
     process.removeListener('exit', destroy);
-    if (existsSync(join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], true);
+    if (existsSync(join(data, 'postmaster.pid')))
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], true);
     rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', destroy);
@@ -90,12 +95,26 @@ export async function startOwnCluster(options: { replicaOf?: OwnCluster } = {}):
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50${replicaOptions}`;
   try {
     if (options.replicaOf) {
-      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(options.replicaOf.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync']);
+      run('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(options.replicaOf.port),
+        '-U',
+        'postgres',
+        '-D',
+        data,
+        '-R',
+        '-X',
+        'stream',
+        '--no-sync',
+      ]);
     } else run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
     const cluster: OwnCluster = {
       port,
       url: (database) => `postgresql://postgres@127.0.0.1:${port}/${database}`,
-      start: () => runAsync('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '30', 'start']),
+      start: () =>
+        runAsync('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '30', 'start']),
       stop: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']),
       destroy,
     };

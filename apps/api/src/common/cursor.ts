@@ -18,7 +18,11 @@ function isSqlSafeKey(key: string | number): boolean {
   return typeof key === 'number' ? Number.isSafeInteger(key) && key >= 0 : !key.includes('\u0000');
 }
 
-export function decodeCursor<T extends string | number>(kind: string, cursor: string | undefined, type: 'string' | 'number'): T | undefined {
+export function decodeCursor<T extends string | number>(
+  kind: string,
+  cursor: string | undefined,
+  type: 'string' | 'number',
+): T | undefined {
   if (cursor === undefined) return undefined;
   try {
     const [tag, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];

@@ -24,11 +24,17 @@ class DatabaseHealth {
   @ApiProperty({
     enum: ['up', 'behind', 'down'],
     example: 'up',
-    description: 'A replica `behind` by more than REPLICA_MAX_LAG_MS, or `down`, serves no reads (they go to the primary)',
+    description:
+      'A replica `behind` by more than REPLICA_MAX_LAG_MS, or `down`, serves no reads (they go to the primary)',
   })
   state!: 'up' | 'behind' | 'down';
 
-  @ApiProperty({ type: Number, nullable: true, example: 0, description: "How far behind the primary, at most, in ms; null while unknown" })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0,
+    description: 'How far behind the primary, at most, in ms; null while unknown',
+  })
   lag_ms!: number | null;
 }
 
@@ -67,14 +73,12 @@ export class HealthController {
     try {
       const probe = this.router.onPrimary(() => this.memberships.activeOf(PROBE_USER_ID, this.clock.now()));
       await Promise.race([probe, timeout]);
-      const replicas = this.router.replicaStatus().map(
-        ({ name, state, lagMs }): DatabaseHealth => ({ name, role: 'replica', state, lag_ms: lagMs }),
-      );
+      const replicas = this.router
+        .replicaStatus()
+        .map(({ name, state, lagMs }): DatabaseHealth => ({ name, role: 'replica', state, lag_ms: lagMs }));
       return { status: 'ok', databases: [{ name: 'primary', role: 'primary', state: 'up', lag_ms: 0 }, ...replicas] };
     } catch {
-      throw new ServiceUnavailableException(
-        errorBodyOf('DATABASE_UNAVAILABLE', 'the database does not answer'),
-      );
+      throw new ServiceUnavailableException(errorBodyOf('DATABASE_UNAVAILABLE', 'the database does not answer'));
     } finally {
       clearTimeout(timer);
     }

@@ -43,7 +43,11 @@ export class AccessLog {
   constructor(private readonly logger: pino.Logger) {}
 
   /** A Fastify `onResponse` hook. */
-  readonly onResponse = (request: AnsweredRequest, reply: { statusCode: number; elapsedTime: number }, done: () => void): void => {
+  readonly onResponse = (
+    request: AnsweredRequest,
+    reply: { statusCode: number; elapsedTime: number },
+    done: () => void,
+  ): void => {
     const level = levelOf(reply.statusCode);
     if (this.logs(level, request)) {
       this.logger[level](

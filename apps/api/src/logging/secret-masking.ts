@@ -12,5 +12,6 @@ export const REDACTED = '[redacted]';
 /** Replaces URL passwords and the configured API keys in a text. */
 export function secretMasker(apiKeys: string[]): (text: string) => string {
   const keys = apiKeys.filter((key) => key.length >= MIN_MASKED_KEY_LENGTH);
-  return (text) => keys.reduce((masked, key) => masked.split(key).join(REDACTED), text.replace(URL_PASSWORD, `$1${REDACTED}@`));
+  return (text) =>
+    keys.reduce((masked, key) => masked.split(key).join(REDACTED), text.replace(URL_PASSWORD, `$1${REDACTED}@`));
 }

@@ -5,7 +5,10 @@ import { ServiceLogger } from './service-logger';
 
 function capture(level = 'trace'): { logger: pino.Logger; entries: () => Array<Record<string, any>> } {
   const lines: string[] = [];
-  const logger = pino({ level, formatters: { level: (label) => ({ level: label }) } }, { write: (line: string) => lines.push(line) });
+  const logger = pino(
+    { level, formatters: { level: (label) => ({ level: label }) } },
+    { write: (line: string) => lines.push(line) },
+  );
   return { logger, entries: () => lines.map((line) => JSON.parse(line)) };
 }
 
@@ -33,7 +36,11 @@ describe('ServiceLogger', () => {
     nest.error(failure, 'while closing the pool', 'Database');
     nest.error('no stack known', undefined, 'NestApplicationContext');
     expect(entries()).toMatchObject([
-      { context: 'NestApplicationContext', msg: 'Error during shutdown', err: { message: 'Error during shutdown', stack: failure.stack } },
+      {
+        context: 'NestApplicationContext',
+        msg: 'Error during shutdown',
+        err: { message: 'Error during shutdown', stack: failure.stack },
+      },
       { context: 'Database', msg: 'while closing the pool', err: { message: 'socket hang up' } },
       { context: 'NestApplicationContext', msg: 'no stack known' },
     ]);
@@ -54,11 +61,23 @@ describe('ServiceLogger', () => {
 
 describe('AccessLog', () => {
   const answer = (statusCode: number) => ({ statusCode, elapsedTime: 1.23456 });
-  const request = (url: string, headers: Record<string, string> = {}) => ({ id: 'id-1', method: 'GET', url, ip: '127.0.0.1', headers });
+  const request = (url: string, headers: Record<string, string> = {}) => ({
+    id: 'id-1',
+    method: 'GET',
+    url,
+    ip: '127.0.0.1',
+    headers,
+  });
 
   it('writes one line per request and takes every secret header out', () => {
     const { logger, entries } = capture('info');
-    const headers = { authorization: 'Bearer s3cret', 'proxy-authorization': 'Basic s3cret', 'x-api-key': 's3cret', cookie: 's=s3cret', accept: '*/*' };
+    const headers = {
+      authorization: 'Bearer s3cret',
+      'proxy-authorization': 'Basic s3cret',
+      'x-api-key': 's3cret',
+      cookie: 's=s3cret',
+      accept: '*/*',
+    };
     new AccessLog(logger).onResponse(request('/api/v1/segments', headers), answer(200), () => undefined);
     expect(entries()).toEqual([
       expect.objectContaining({
@@ -70,7 +89,13 @@ describe('AccessLog', () => {
           method: 'GET',
           url: '/api/v1/segments',
           remoteAddress: '127.0.0.1',
-          headers: { authorization: '[redacted]', 'proxy-authorization': '[redacted]', 'x-api-key': '[redacted]', cookie: '[redacted]', accept: '*/*' },
+          headers: {
+            authorization: '[redacted]',
+            'proxy-authorization': '[redacted]',
+            'x-api-key': '[redacted]',
+            cookie: '[redacted]',
+            accept: '*/*',
+          },
         },
         res: { statusCode: 200 },
         responseTime: 1.23,
@@ -97,7 +122,12 @@ describe('AccessLog', () => {
   it('logs 4xx at warn and 5xx at error, and keeps probes out', () => {
     const { logger, entries } = capture('info');
     const log = new AccessLog(logger);
-    for (const [url, status] of [['/health/ready', 503], ['/metrics', 200], ['/api/v1/x', 404], ['/api/v1/y', 500]] as const) {
+    for (const [url, status] of [
+      ['/health/ready', 503],
+      ['/metrics', 200],
+      ['/api/v1/x', 404],
+      ['/api/v1/y', 500],
+    ] as const) {
       log.onResponse(request(url), answer(status), () => undefined);
     }
     expect(entries().map((entry) => [entry.level, entry.req.url])).toEqual([

@@ -23,7 +23,8 @@ export class ReadRoutingMetrics {
       labelNames: ['replica'] as const,
       registers: [metrics.registry],
       collect() {
-        for (const { name, lagMs } of router.replicaStatus()) this.set({ replica: name }, lagMs === null ? -1 : lagMs / 1000);
+        for (const { name, lagMs } of router.replicaStatus())
+          this.set({ replica: name }, lagMs === null ? -1 : lagMs / 1000);
       },
     });
     new Gauge({

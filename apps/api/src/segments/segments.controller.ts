@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   CreateSegment,
   DeleteSegment,
@@ -14,12 +22,7 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import { PageQuery } from '../common/pagination.dto';
 import { ParseSlugPipe, SLUG_SCHEMA } from '../common/path-params';
 import { CreateSegmentDto } from './dto/create-segment.dto';
-import {
-  MemberPageResponse,
-  MemberResponse,
-  SegmentPageResponse,
-  SegmentResponse,
-} from './dto/segment.response';
+import { MemberPageResponse, MemberResponse, SegmentPageResponse, SegmentResponse } from './dto/segment.response';
 import { UpdateSegmentDto } from './dto/update-segment.dto';
 import { SLUG_RULE } from './dto/segment-fields';
 import { CREATE_SEGMENT_EXAMPLES, UPDATE_SEGMENT_EXAMPLES } from './dto/segment.examples';
@@ -40,7 +43,10 @@ export class SegmentsController {
 
   @Post()
   @BulkWork()
-  @ApiOperation({ operationId: 'createSegment', summary: 'Create a segment; with auto_percent, known users in range join at once' })
+  @ApiOperation({
+    operationId: 'createSegment',
+    summary: 'Create a segment; with auto_percent, known users in range join at once',
+  })
   @ApiBody({ type: CreateSegmentDto, examples: CREATE_SEGMENT_EXAMPLES })
   @ApiCreatedResponse({ type: SegmentResponse, description: 'The new segment, with the users it took at once' })
   @ApiErrors('VALIDATION_FAILED', 'SEGMENT_EXISTS', ...BODY_ERRORS)
@@ -54,7 +60,10 @@ export class SegmentsController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listSegments', summary: 'List segments ordered by slug (byte order), a page at a time' })
+  @ApiOperation({
+    operationId: 'listSegments',
+    summary: 'List segments ordered by slug (byte order), a page at a time',
+  })
   @ApiOkResponse({ type: SegmentPageResponse, description: 'A page of segments; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
   async list(@Query() query: PageQuery): Promise<SegmentPageResponse> {
@@ -106,7 +115,10 @@ export class SegmentsController {
   }
 
   @Get(':slug/members')
-  @ApiOperation({ operationId: 'listSegmentMembers', summary: 'Active members of a segment ordered by user_id, a page at a time' })
+  @ApiOperation({
+    operationId: 'listSegmentMembers',
+    summary: 'Active members of a segment ordered by user_id, a page at a time',
+  })
   @ApiParam(SLUG_PARAM)
   @ApiOkResponse({ type: MemberPageResponse, description: 'A page of members; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'SEGMENT_NOT_FOUND')

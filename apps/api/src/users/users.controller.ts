@@ -10,7 +10,12 @@ import { ChangeSetDto } from './dto/change-set.dto';
 import { HistoryQuery } from './dto/history-query.dto';
 import { RegisterUsersDto } from './dto/register-users.dto';
 import { CHANGE_SET_EXAMPLES, REGISTER_USERS_EXAMPLES } from './dto/user.examples';
-import { HistoryEntryResponse, HistoryResponse, RegistrationResponse, UserSegmentsResponse } from './dto/user.responses';
+import {
+  HistoryEntryResponse,
+  HistoryResponse,
+  RegistrationResponse,
+  UserSegmentsResponse,
+} from './dto/user.responses';
 
 function changeSetInput(dto: ChangeSetDto): ChangeSetInput {
   return {
@@ -43,14 +48,20 @@ export class UsersController {
     summary: 'Register users (idempotent); new users join the auto segments covering them',
   })
   @ApiBody({ type: RegisterUsersDto, examples: REGISTER_USERS_EXAMPLES })
-  @ApiOkResponse({ type: RegistrationResponse, description: 'How many users were new and the auto memberships they got' })
+  @ApiOkResponse({
+    type: RegistrationResponse,
+    description: 'How many users were new and the auto memberships they got',
+  })
   @ApiErrors('VALIDATION_FAILED', ...BODY_ERRORS)
   async register(@Body() dto: RegisterUsersDto): Promise<RegistrationResponse> {
     return RegistrationResponse.from(await this.registerUsers.execute(dto.user_ids));
   }
 
   @Patch(':user_id/segments')
-  @ApiOperation({ operationId: 'changeUserSegments', summary: "Add and remove a user's segments in one atomic change set" })
+  @ApiOperation({
+    operationId: 'changeUserSegments',
+    summary: "Add and remove a user's segments in one atomic change set",
+  })
   @ApiParam(USER_ID_PARAM)
   @ApiBody({ type: ChangeSetDto, examples: CHANGE_SET_EXAMPLES })
   @ApiOkResponse({ type: UserSegmentsResponse, description: "The user's active segments after the change" })

@@ -27,7 +27,11 @@ export type RegisterBatch = (userIds: number[]) => Promise<Registration>;
  * Streams a file of user ids into the registry in batches: memory stays flat whatever the file's
  * size, because reading waits while a batch is written.
  */
-export async function importUsers(file: string, register: RegisterBatch, options: ImportOptions): Promise<ImportSummary> {
+export async function importUsers(
+  file: string,
+  register: RegisterBatch,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const summary: ImportSummary = { lines: 0, ids: 0, registered: 0, autoAssigned: 0, badLines: 0 };
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let format: IdFileFormat | undefined;

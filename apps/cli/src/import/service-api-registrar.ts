@@ -17,9 +17,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * the embedded data directory: the batches land in it at once, under its own locks. `apiKey` is sent
  * when the service requires one.
  */
-export function serviceApiRegistrar(baseUrl: string, apiKey: string | undefined): (ids: number[]) => Promise<Registration> {
+export function serviceApiRegistrar(
+  baseUrl: string,
+  apiKey: string | undefined,
+): (ids: number[]) => Promise<Registration> {
   const url = `${baseUrl.replace(/\/+$/, '')}/api/v1/users`;
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(apiKey ? { 'x-api-key': apiKey } : {}),
+  };
   return async (ids) => {
     if (ids.length > MAX_IDS_PER_REQUEST) throw new Error(`at most ${MAX_IDS_PER_REQUEST} ids per request`);
     for (let attempt = 1; ; attempt++) {

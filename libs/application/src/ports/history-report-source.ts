@@ -21,5 +21,8 @@ export abstract class HistoryReportSource {
    * `\n` after each, ordered by time, user_id, segment) into `consume`, which must read the stream to its
    * end. Memory stays flat whatever the row count. Resolves with the number of lines and what `consume` gave.
    */
-  abstract streamCsv<T>(filter: HistoryReportFilter, consume: (csv: Readable) => Promise<T>): Promise<StreamedReport<T>>;
+  abstract streamCsv<T>(
+    filter: HistoryReportFilter,
+    consume: (csv: Readable) => Promise<T>,
+  ): Promise<StreamedReport<T>>;
 }

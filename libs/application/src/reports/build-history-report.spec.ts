@@ -31,18 +31,32 @@ class MemoryStorage extends ReportStorage {
   }
 }
 
-
 describe('BuildHistoryReport', () => {
   const setUp = (lines: string[] = []) => {
     const source = new LinesSource(lines);
     const storage = new MemoryStorage();
-    return { source, storage, build: new BuildHistoryReport(source, storage, new FakeClock(new Date('2023-09-15T12:00:00Z')), new ReportBuilds(2, 4), NO_COUNTERS) };
+    return {
+      source,
+      storage,
+      build: new BuildHistoryReport(
+        source,
+        storage,
+        new FakeClock(new Date('2023-09-15T12:00:00Z')),
+        new ReportBuilds(2, 4),
+        NO_COUNTERS,
+      ),
+    };
   };
 
   it('asks for the month in UTC with the language’s labels and stores the stream under the report name', async () => {
     const { source, storage, build } = setUp(['1000;A;added;2023-08-01 00:00:00']);
     const report = await build.execute({ period: '2023-08', userId: 1000, language: 'en' });
-    expect(report).toEqual({ period: '2023-08', userId: 1000, rows: 1, url: 'memory://history-2023-08-user-1000-en.csv' });
+    expect(report).toEqual({
+      period: '2023-08',
+      userId: 1000,
+      rows: 1,
+      url: 'memory://history-2023-08-user-1000-en.csv',
+    });
     expect(source.filters).toEqual([
       {
         from: new Date('2023-08-01T00:00:00Z'),
@@ -62,7 +76,9 @@ describe('BuildHistoryReport', () => {
 
   it('refuses a future month without touching the database or storage', async () => {
     const { source, storage, build } = setUp();
-    await expect(build.execute({ period: '2023-10', userId: null, language: 'ru' })).rejects.toBeInstanceOf(InvalidPeriodError);
+    await expect(build.execute({ period: '2023-10', userId: null, language: 'ru' })).rejects.toBeInstanceOf(
+      InvalidPeriodError,
+    );
     expect(source.filters).toEqual([]);
     expect(storage.files.size).toBe(0);
   });

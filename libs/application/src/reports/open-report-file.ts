@@ -13,7 +13,9 @@ export class OpenReportFile {
   ) {}
 
   async execute(name: string): Promise<ReportFile> {
-    const file = isHistoryReportName(name) ? await countingStorageFailures(this.counters, () => this.storage.open(name)) : undefined;
+    const file = isHistoryReportName(name)
+      ? await countingStorageFailures(this.counters, () => this.storage.open(name))
+      : undefined;
     if (!file) throw new ReportNotFoundError(name);
     return file;
   }

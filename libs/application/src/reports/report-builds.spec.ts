@@ -58,7 +58,9 @@ describe('ReportBuilds', () => {
 
   it('frees the slot and the name when a build fails', async () => {
     const builds = new ReportBuilds(1, 0);
-    await expect(builds.run('a', async () => Promise.reject(new Error('storage down')))).rejects.toThrow('storage down');
+    await expect(builds.run('a', async () => Promise.reject(new Error('storage down')))).rejects.toThrow(
+      'storage down',
+    );
     await expect(builds.run('a', async () => 'again')).resolves.toBe('again');
   });
 });

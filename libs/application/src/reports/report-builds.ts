@@ -23,7 +23,8 @@ export class ReportBuilds {
   run<T>(name: string, build: () => Promise<T>): Promise<T> {
     const shared = this.byName.get(name);
     if (shared) return shared as Promise<T>;
-    if (this.running >= this.concurrency && this.queue.length >= this.maxQueued) return Promise.reject(new ReportsBusyError());
+    if (this.running >= this.concurrency && this.queue.length >= this.maxQueued)
+      return Promise.reject(new ReportsBusyError());
     const building = this.inTurn(build).finally(() => this.byName.delete(name));
     this.byName.set(name, building);
     return building;

@@ -19,7 +19,10 @@ class RecordingSegments extends SegmentRepository {
     return Promise.resolve(value);
   }
   create(input: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
-    return this.record(['create', input, now], this.answer && { segment: this.answer, autoAssigned: this.answer.members });
+    return this.record(
+      ['create', input, now],
+      this.answer && { segment: this.answer, autoAssigned: this.answer.members },
+    );
   }
   findBySlug(slug: string, now: Date): Promise<Segment | undefined> {
     return this.record(['findBySlug', slug, now], this.answer);
@@ -33,7 +36,12 @@ class RecordingSegments extends SegmentRepository {
   delete(slug: string): Promise<boolean> {
     return this.record(['delete', slug], this.answer !== undefined);
   }
-  membersAfter(slug: string, after: number | undefined, limit: number, now: Date): Promise<Page<SegmentMember> | undefined> {
+  membersAfter(
+    slug: string,
+    after: number | undefined,
+    limit: number,
+    now: Date,
+  ): Promise<Page<SegmentMember> | undefined> {
     return this.record(['membersAfter', slug, after, limit, now], this.answer && { items: [], hasMore: false });
   }
 }
@@ -49,7 +57,13 @@ class RecordingCounters extends OutcomeCounters {
 
 const now = new Date('2030-01-01T00:00:00Z');
 const clock = new FakeClock(now);
-const segment: Segment = { slug: 'A', description: null, autoPercent: 10, members: 3, createdAt: new Date('2029-01-01T00:00:00Z') };
+const segment: Segment = {
+  slug: 'A',
+  description: null,
+  autoPercent: 10,
+  members: 3,
+  createdAt: new Date('2029-01-01T00:00:00Z'),
+};
 
 describe('segment use cases', () => {
   it('create passes the input at the clock’s time, answers the stored segment, and SegmentExistsError for a taken slug', async () => {
@@ -82,9 +96,13 @@ describe('segment use cases', () => {
     const repository = new RecordingSegments();
     const notFound = new SegmentNotFoundError(['X']);
     await expect(new GetSegment(repository, clock).execute('X')).rejects.toThrow(notFound);
-    await expect(new UpdateSegment(repository, clock, NO_COUNTERS).execute('X', { autoPercent: null })).rejects.toThrow(notFound);
+    await expect(new UpdateSegment(repository, clock, NO_COUNTERS).execute('X', { autoPercent: null })).rejects.toThrow(
+      notFound,
+    );
     await expect(new DeleteSegment(repository).execute('X')).rejects.toThrow(notFound);
-    await expect(new ListSegmentMembers(repository, clock).execute({ slug: 'X', afterUserId: 5, limit: 10 })).rejects.toThrow(notFound);
+    await expect(
+      new ListSegmentMembers(repository, clock).execute({ slug: 'X', afterUserId: 5, limit: 10 }),
+    ).rejects.toThrow(notFound);
     expect(repository.calls).toEqual([
       ['findBySlug', 'X', now],
       ['update', 'X', { autoPercent: null }, now],

@@ -1,4 +1,10 @@
-import { ChangeSetPlan, ConflictingChangesError, InvalidInputError, Membership, SegmentNotFoundError } from '@app/domain';
+import {
+  ChangeSetPlan,
+  ConflictingChangesError,
+  InvalidInputError,
+  Membership,
+  SegmentNotFoundError,
+} from '@app/domain';
 import { FakeClock } from '../../../../test/support/fake-clock';
 import { MembershipRepository } from '../ports/membership-repository';
 import { ApplyUserSegmentChanges } from './apply-user-segment-changes';
@@ -27,7 +33,9 @@ class RecordingMemberships extends MembershipRepository {
 
 describe('ApplyUserSegmentChanges', () => {
   const now = new Date('2030-01-31T10:00:00.000Z');
-  const held: Membership[] = [{ slug: 'A', source: 'auto', addedAt: new Date('2029-12-01T00:00:00.000Z'), expiresAt: null }];
+  const held: Membership[] = [
+    { slug: 'A', source: 'auto', addedAt: new Date('2029-12-01T00:00:00.000Z'), expiresAt: null },
+  ];
   const setup = (answer = () => Promise.resolve(held)) => {
     const memberships = new RecordingMemberships(answer);
     return { memberships, useCase: new ApplyUserSegmentChanges(memberships, new FakeClock(now)) };

@@ -73,8 +73,12 @@ function text(env: Env, name: string): string | undefined {
 function apiKeys(env: Env): string[] {
   const raw = env.API_KEYS;
   if (raw === undefined || raw.trim() === '') return [];
-  const keys = raw.split(',').map((key) => key.trim()).filter(Boolean);
-  if (keys.length === 0) throw new ConfigError(`API_KEYS lists no key ("${raw}"): give at least one, or unset it to run without keys`);
+  const keys = raw
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
+  if (keys.length === 0)
+    throw new ConfigError(`API_KEYS lists no key ("${raw}"): give at least one, or unset it to run without keys`);
   return keys;
 }
 
@@ -131,7 +135,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const reportStorage = oneOf(env, 'REPORT_STORAGE', ['local', 'gdrive'] as const, 'local');
   const googleCredentialsFile = text(env, 'GOOGLE_APPLICATION_CREDENTIALS');
   if (reportStorage === 'gdrive' && !googleCredentialsFile) {
-    throw new ConfigError('GOOGLE_APPLICATION_CREDENTIALS must name a service-account key file when REPORT_STORAGE=gdrive');
+    throw new ConfigError(
+      'GOOGLE_APPLICATION_CREDENTIALS must name a service-account key file when REPORT_STORAGE=gdrive',
+    );
   }
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const webConcurrency = integer(env, 'WEB_CONCURRENCY', 1, 1, 64);

@@ -22,7 +22,9 @@ export async function readConfig(overrides: Env = {}): Promise<AppConfig> {
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as { code?: unknown }).code;
-    throw new ConfigError(`.env cannot be read (${typeof code === 'string' ? code : (error as Error).message}): fix or remove it`);
+    throw new ConfigError(
+      `.env cannot be read (${typeof code === 'string' ? code : (error as Error).message}): fix or remove it`,
+    );
   }
   return config!;
 }

@@ -62,7 +62,7 @@ const ABANDONED_TAKEOVER_MS = 10_000;
  */
 function exclusively<T>(path: string, work: () => T): T {
   const takeover = `${path}.takeover`;
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     try {
       closeSync(openSync(takeover, 'wx'));
       break;

@@ -3,12 +3,15 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../config/app-config';
 
 /** A path as it goes into a one-line message: quoted when it holds a line break or another control character. */
-export const shownPath = (path: string) => (/[\u0000-\u001f\u007f]/.test(path) ? JSON.stringify(path) : path);
+export const shownPath = (path: string) =>
+  [...path].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f) ? JSON.stringify(path) : path;
 
 /** DATA_DIR cannot hold the service's files; the message is the one line to print. */
 export class DataDirUnusableError extends ConfigError {
   constructor(dataDir: string, reason: string) {
-    super(`DATA_DIR ${shownPath(dataDir)} cannot be used (${reason}): set DATA_DIR to a directory this process can write`);
+    super(
+      `DATA_DIR ${shownPath(dataDir)} cannot be used (${reason}): set DATA_DIR to a directory this process can write`,
+    );
   }
 }
 

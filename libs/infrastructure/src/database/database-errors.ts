@@ -1,4 +1,11 @@
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -25,7 +32,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash).
     if (code.startsWith('08') || code.startsWith('57P') || code === '53300') return true;
   }
-  const cause = (error as { driverError?: unknown; cause?: unknown }).driverError ?? (error as { cause?: unknown }).cause;
+  const cause =
+    (error as { driverError?: unknown; cause?: unknown }).driverError ?? (error as { cause?: unknown }).cause;
   if (cause && cause !== error && isDatabaseUnavailable(cause)) return true;
   return UNAVAILABLE_MESSAGES.some((text) => (error as Error).message.includes(text));
 }

@@ -8,7 +8,9 @@ describe('databaseStartFailure', () => {
   it('names the user and DATABASE_URL for a rejected password, never the password', () => {
     const error = Object.assign(new Error('password authentication failed for user "app"'), { code: '28P01' });
     const line = databaseStartFailure(error, url);
-    expect(line).toBe('PostgreSQL at db.internal:6432 rejected the password of user "app": set the right user and password in DATABASE_URL');
+    expect(line).toBe(
+      'PostgreSQL at db.internal:6432 rejected the password of user "app": set the right user and password in DATABASE_URL',
+    );
   });
 
   it('leaves errors that are not about opening the database to the caller', () => {

@@ -27,7 +27,10 @@ export class DatabaseModule {
     const providers = [
       { provide: ServiceDataSource, useExisting: DataSource },
       databasePoolProvider,
-      { provide: DatabaseHangWatch, useFactory: () => new DatabaseHangWatch(config.databaseUrl, config.databaseStatementTimeoutMs) },
+      {
+        provide: DatabaseHangWatch,
+        useFactory: () => new DatabaseHangWatch(config.databaseUrl, config.databaseStatementTimeoutMs),
+      },
       SqlExecutor,
       { provide: SegmentRepository, useClass: SqlSegmentRepository },
       { provide: MembershipRepository, useClass: SqlMembershipRepository },

@@ -116,7 +116,9 @@ async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres
     const path = join(dataDir, 'pglite');
     mkdirSync(path, { recursive: true });
     if (!seedFromTemplate(path)) {
-      process.stderr.write('no embedded database template (npm run build makes it): creating the data directory, at more memory\n');
+      process.stderr.write(
+        'no embedded database template (npm run build makes it): creating the data directory, at more memory\n',
+      );
     }
     compileWebAssemblyOnce();
     const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];

@@ -72,9 +72,13 @@ describe('LookupBatcher', () => {
   });
 
   it('fails the lookups when the load throws instead of rejecting', async () => {
-    const batcher = new LookupBatcher<number, string>(() => {
-      throw new Error('bad');
-    }, 1, 10);
+    const batcher = new LookupBatcher<number, string>(
+      () => {
+        throw new Error('bad');
+      },
+      1,
+      10,
+    );
     await expect(batcher.get(1)).rejects.toThrow('bad');
   });
 

@@ -64,16 +64,19 @@ export class LookupBatcher<K, V> {
   /** One timer for the oldest waiting lookup (the queue is in arrival order, so deadlines are too). */
   private watchDeadlines(): void {
     if (this.expiryTimer || this.queue.length === 0) return;
-    this.expiryTimer = setTimeout(() => {
-      this.expiryTimer = undefined;
-      const now = Date.now();
-      let expired = 0;
-      while (expired < this.queue.length && this.queue[expired].deadline <= now) expired++;
-      const late = this.take(expired);
-      const error = new DatabaseBusyError(`a read waited ${this.limits.waitMs} ms for the database`);
-      for (const waiting of late) waiting.reject(error);
-      this.watchDeadlines();
-    }, Math.max(0, this.queue[0].deadline - Date.now()));
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        const now = Date.now();
+        let expired = 0;
+        while (expired < this.queue.length && this.queue[expired].deadline <= now) expired++;
+        const late = this.take(expired);
+        const error = new DatabaseBusyError(`a read waited ${this.limits.waitMs} ms for the database`);
+        for (const waiting of late) waiting.reject(error);
+        this.watchDeadlines();
+      },
+      Math.max(0, this.queue[0].deadline - Date.now()),
+    );
     this.expiryTimer.unref();
   }
 

@@ -1,4 +1,12 @@
-import { HistoryEntry, HistoryOperation, HistoryReason, Membership, MembershipSource, Segment, SegmentMember } from '@app/domain';
+import {
+  HistoryEntry,
+  HistoryOperation,
+  HistoryReason,
+  Membership,
+  MembershipSource,
+  Segment,
+  SegmentMember,
+} from '@app/domain';
 
 export interface SegmentRow {
   slug: string;

@@ -42,7 +42,9 @@ type TimedQueryConfig = QueryConfig & { query_timeout: number };
 
 function queryConfig(sql: SqlText, values: unknown[], deadlineMs: number): TimedQueryConfig {
   const query_timeout = deadlineMs + CLIENT_DEADLINE_MARGIN_MS;
-  return typeof sql === 'string' ? { text: sql, values, query_timeout } : { name: sql.name, text: sql.text, values, query_timeout };
+  return typeof sql === 'string'
+    ? { text: sql, values, query_timeout }
+    : { name: sql.name, text: sql.text, values, query_timeout };
 }
 
 const clientTimedOut = (error: unknown) => (error as Error | undefined)?.message === 'Query read timeout';
@@ -124,7 +126,8 @@ export class SqlExecutor implements SqlRunner {
     // statements (a restart, a failover), the client emits 'error': unheard, that kills the process.
     const onConnectionError = (error: Error) => (broken = error);
     client.on('error', onConnectionError);
-    const run = async <R>(sql: SqlText, params: unknown[] = []) => (await client.query(queryConfig(sql, params, deadline))).rows as R[];
+    const run = async <R>(sql: SqlText, params: unknown[] = []) =>
+      (await client.query(queryConfig(sql, params, deadline))).rows as R[];
     const inTransaction = async () => {
       await run('BEGIN');
       if (kind !== 'hot') await run(`SET LOCAL statement_timeout = ${deadline}`);

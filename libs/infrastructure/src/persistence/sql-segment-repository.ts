@@ -47,23 +47,25 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
-    return this.writing(this.sql.transaction(async (tx) => {
-      if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-      const [created] = await tx.rows<{ id: string }>(INSERT_SEGMENT, [
-        segment.slug,
-        segment.description,
-        segment.autoPercent,
-        now,
-      ]);
-      if (!created) return undefined;
-      let autoAssigned = 0;
-      if (segment.autoPercent !== null) {
-        const at = await ledgerTime(tx, this.clock);
-        const range = [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at];
-        [{ count: autoAssigned }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, range);
-      }
-      return { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned };
-    }));
+    return this.writing(
+      this.sql.transaction(async (tx) => {
+        if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
+        const [created] = await tx.rows<{ id: string }>(INSERT_SEGMENT, [
+          segment.slug,
+          segment.description,
+          segment.autoPercent,
+          now,
+        ]);
+        if (!created) return undefined;
+        let autoAssigned = 0;
+        if (segment.autoPercent !== null) {
+          const at = await ledgerTime(tx, this.clock);
+          const range = [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at];
+          [{ count: autoAssigned }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, range);
+        }
+        return { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned };
+      }),
+    );
   }
 
   findBySlug(slug: string, now: Date): Promise<Segment | undefined> {
@@ -78,32 +80,36 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   update(slug: string, changes: SegmentChanges, now: Date): Promise<SegmentWrite | undefined> {
-    return this.writing(this.sql.transaction(async (tx) => {
-      const rebalances = changes.autoPercent !== undefined;
-      if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-      // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
-      const [segment] = await tx.rows<LockedSegment>(
-        rebalances ? LOCK_SEGMENT_FOR_UPDATE : LOCK_SEGMENT_FOR_NO_KEY_UPDATE,
-        [slug],
-      );
-      if (!segment) return undefined;
-      if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
-      const autoAssigned = rebalances ? await this.rebalance(tx, segment, changes.autoPercent ?? null) : 0;
-      return { segment: (await this.findIn(tx, slug, now))!, autoAssigned };
-    }));
+    return this.writing(
+      this.sql.transaction(async (tx) => {
+        const rebalances = changes.autoPercent !== undefined;
+        if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
+        // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
+        const [segment] = await tx.rows<LockedSegment>(
+          rebalances ? LOCK_SEGMENT_FOR_UPDATE : LOCK_SEGMENT_FOR_NO_KEY_UPDATE,
+          [slug],
+        );
+        if (!segment) return undefined;
+        if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
+        const autoAssigned = rebalances ? await this.rebalance(tx, segment, changes.autoPercent ?? null) : 0;
+        return { segment: (await this.findIn(tx, slug, now))!, autoAssigned };
+      }),
+    );
   }
 
   delete(slug: string): Promise<boolean> {
-    return this.writing(this.sql.transaction(async (tx) => {
-      await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-      const [segment] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_UPDATE, [slug]);
-      if (!segment) return false;
-      const at = await ledgerTime(tx, this.clock);
-      await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
-      await tx.rows(REMOVE_ALL_MEMBERS, [segment.id, segment.slug, at]);
-      await tx.rows(DELETE_SEGMENT, [segment.id]);
-      return true;
-    }));
+    return this.writing(
+      this.sql.transaction(async (tx) => {
+        await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
+        const [segment] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_UPDATE, [slug]);
+        if (!segment) return false;
+        const at = await ledgerTime(tx, this.clock);
+        await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
+        await tx.rows(REMOVE_ALL_MEMBERS, [segment.id, segment.slug, at]);
+        await tx.rows(DELETE_SEGMENT, [segment.id]);
+        return true;
+      }),
+    );
   }
 
   membersAfter(
@@ -138,7 +144,13 @@ export class SqlSegmentRepository implements SegmentRepository {
     if (after > joinFrom) {
       // An expired membership still in the table would block the join; end it first, as the cleaner would.
       await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
-      const [{ count }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, [segment.id, segment.slug, joinFrom, after, at]);
+      const [{ count }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, [
+        segment.id,
+        segment.slug,
+        joinFrom,
+        after,
+        at,
+      ]);
       return count;
     }
     return 0;

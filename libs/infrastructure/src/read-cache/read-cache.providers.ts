@@ -35,7 +35,8 @@ export function readCacheProviders(config: AppConfig): Provider[] {
       : [
           {
             provide: ChangeLogPoller,
-            useFactory: (cache: ReadCache, router: ReadRouter) => new ChangeLogPoller(config.databaseUrl!, cache, router),
+            useFactory: (cache: ReadCache, router: ReadRouter) =>
+              new ChangeLogPoller(config.databaseUrl!, cache, router),
             inject: [ReadCache, ReadRouter],
           },
         ]),

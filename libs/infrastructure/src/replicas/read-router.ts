@@ -36,7 +36,9 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly fences: WriteFences,
   ) {
     this.primary = { name: PRIMARY, sql: primarySql };
-    this.targets = new Map(pools.replicas.map((replica) => [replica, { name: replica.name, sql: replica.sql, replica }]));
+    this.targets = new Map(
+      pools.replicas.map((replica) => [replica, { name: replica.name, sql: replica.sql, replica }]),
+    );
     for (const name of [PRIMARY, ...pools.replicas.map((replica) => replica.name)]) this.served.set(name, 0);
   }
 
@@ -82,7 +84,10 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       const target = this.pick(Math.max(asked, this.fences.ofAll()));
       if (target !== this.primary || this.targets.size === 0 || Date.now() > until) return target;
-      await Promise.race([this.watcher.nextTick(), new Promise((resolve) => setTimeout(resolve, this.watcher.intervalMs * 2))]);
+      await Promise.race([
+        this.watcher.nextTick(),
+        new Promise((resolve) => setTimeout(resolve, this.watcher.intervalMs * 2)),
+      ]);
     }
   }
 

@@ -32,7 +32,9 @@ function replicaPool(url: string, max: number, statementTimeoutMs: number, confi
 
 function names(urls: string[]): string[] {
   const hosts = urls.map((url) => new URL(url).host);
-  return hosts.map((host, i) => (hosts.indexOf(host) === i && hosts.lastIndexOf(host) === i ? host : `${host}#${i + 1}`));
+  return hosts.map((host, i) =>
+    hosts.indexOf(host) === i && hosts.lastIndexOf(host) === i ? host : `${host}#${i + 1}`,
+  );
 }
 
 /** The replicas' pools; opened lazily by pg (a replica that is down at start-up does not stop the service). */
@@ -44,7 +46,13 @@ export class ReplicaPools {
     const labels = names(config.databaseReplicaUrls);
     this.replicas = config.databaseReplicaUrls.map((url, i) => {
       const reads = replicaPool(url, config.databasePoolSize, config.databaseStatementTimeoutMs, config, 'replica');
-      const reports = replicaPool(url, config.reportConcurrency, config.databaseBulkTimeoutMs, config, 'replica-reports');
+      const reports = replicaPool(
+        url,
+        config.reportConcurrency,
+        config.databaseBulkTimeoutMs,
+        config,
+        'replica-reports',
+      );
       this.pools.push(reads, reports);
       const hangWatch = new DatabaseHangWatch(url, config.databaseStatementTimeoutMs);
       return { name: labels[i], sql: new SqlExecutor(reads, config, hangWatch), reportPool: reports, hangWatch };

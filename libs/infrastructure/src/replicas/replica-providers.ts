@@ -13,7 +13,8 @@ export function replicaProviders(config: AppConfig): Provider[] {
     { provide: WriteFences, useFactory: () => new WriteFences(config.replicaMaxLagMs) },
     {
       provide: ReplicaLagWatcher,
-      useFactory: (primary: SqlExecutor, pools: ReplicaPools) => new ReplicaLagWatcher(primary, pools.replicas, config.replicaMaxLagMs),
+      useFactory: (primary: SqlExecutor, pools: ReplicaPools) =>
+        new ReplicaLagWatcher(primary, pools.replicas, config.replicaMaxLagMs),
       inject: [SqlExecutor, ReplicaPools],
     },
     ReadRouter,

@@ -33,7 +33,8 @@ export class LocalReportStorage implements ReportStorage {
       await this.storageStep('replace the report', () => rename(temporary, join(this.directory, name)));
     } catch (error) {
       await rm(temporary, { force: true });
-      if (error === fileError && error !== sourceError) throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
+      if (error === fileError && error !== sourceError)
+        throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
       throw error;
     }
     return { url: `${this.filesUrl}/${name}` };

@@ -16,7 +16,12 @@ const API_ERRORS: ErrorCode[] = [
 ];
 
 /** Answers of reading a JSON request body. */
-export const BODY_ERRORS: ErrorCode[] = ['MALFORMED_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'];
+export const BODY_ERRORS: ErrorCode[] = [
+  'MALFORMED_JSON',
+  'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+];
 
 const RETRY_AFTER = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } },

@@ -23,7 +23,8 @@ export class ErrorResponse {
     type: 'object',
     additionalProperties: true,
     example: { slugs: ['AVITO_X'] },
-    description: 'Facts about the error, by code: `slugs` for SEGMENT_NOT_FOUND, `errors` (field, messages) for VALIDATION_FAILED, ...',
+    description:
+      'Facts about the error, by code: `slugs` for SEGMENT_NOT_FOUND, `errors` (field, messages) for VALIDATION_FAILED, ...',
   })
   details?: Record<string, unknown>;
 }

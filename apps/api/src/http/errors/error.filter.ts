@@ -24,7 +24,10 @@ export class ErrorFilter implements ExceptionFilter {
     // The request's own read failing (a client that hung up mid-body: ECONNRESET) is no server fault,
     // and not the database's; the access log has its "request aborted" line.
     if (body.statusCode >= 500 && exception !== request.raw.errored) {
-      this.logger.error({ reqId: request.id, err: exception, code: body.code }, (exception as Error)?.message ?? String(exception));
+      this.logger.error(
+        { reqId: request.id, err: exception, code: body.code },
+        (exception as Error)?.message ?? String(exception),
+      );
     }
     if (body.statusCode === 503) reply.header('Retry-After', '1');
     void reply.status(body.statusCode).send(body);

@@ -2,7 +2,8 @@ import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { errorBodyOf } from '../errors/error-mapping';
 
 /** What an API route answers: report files are CSV, everything else JSON (errors included). */
-const answerTypeOf = (route: string): string => (route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json');
+const answerTypeOf = (route: string): string =>
+  route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json';
 
 /** RFC 9110's qvalue: 0 to 1 with at most three decimals. */
 const QVALUE = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/;
@@ -43,5 +44,7 @@ export function refuseUnacceptable(request: FastifyRequest, reply: FastifyReply,
   if (!header || header === '*/*' || !route?.startsWith('/api/')) return done();
   const type = answerTypeOf(route);
   if (accepts(header, type)) return done();
-  void reply.status(406).send(errorBodyOf('NOT_ACCEPTABLE', `this operation answers ${type}, which the Accept header excludes`));
+  void reply
+    .status(406)
+    .send(errorBodyOf('NOT_ACCEPTABLE', `this operation answers ${type}, which the Accept header excludes`));
 }

@@ -13,7 +13,8 @@ type BodyParser = NonNullable<BodyParserArgs[3]>;
 const shapeCheckedFirst =
   (parse: BodyParser): BodyParser =>
   (request, body, done) => {
-    if (Buffer.isBuffer(body) && !isUtf8(body)) return done(new InvalidInputError('the body is not valid UTF-8'), undefined);
+    if (Buffer.isBuffer(body) && !isUtf8(body))
+      return done(new InvalidInputError('the body is not valid UTF-8'), undefined);
     const problem = Buffer.isBuffer(body) ? jsonTextShapeProblem(body) : undefined;
     if (problem) return done(new InvalidInputError(problem), undefined);
     return parse(request, body, done);
@@ -28,6 +29,11 @@ const shapeCheckedFirst =
 export class JsonOnlyFastifyAdapter extends FastifyAdapter {
   override useBodyParser(...[type, rawBody, options, parser]: BodyParserArgs): void {
     if (type === 'application/x-www-form-urlencoded') return;
-    super.useBodyParser(type, rawBody, options, type === 'application/json' && parser ? shapeCheckedFirst(parser) : parser);
+    super.useBodyParser(
+      type,
+      rawBody,
+      options,
+      type === 'application/json' && parser ? shapeCheckedFirst(parser) : parser,
+    );
   }
 }

@@ -41,7 +41,8 @@ export function requestShapeProblem(value: unknown): string | undefined {
       if (problem) return problem;
     } else if (typeof item === 'object' && item !== null) {
       if (depth >= MAX_NESTING) return `the request nests deeper than ${MAX_NESTING} levels`;
-      if (!Array.isArray(item) && Object.keys(item).length > MAX_FIELDS) return `an object has more than ${MAX_FIELDS} fields`;
+      if (!Array.isArray(item) && Object.keys(item).length > MAX_FIELDS)
+        return `an object has more than ${MAX_FIELDS} fields`;
       for (const [key, child] of Object.entries(item)) {
         const problem = textProblem(key, 'field names');
         if (problem) return problem;

@@ -6,7 +6,12 @@ export class HistoryReportResponse {
   @ApiProperty({ example: '2023-08' })
   period!: string;
 
-  @ApiProperty({ ...USER_ID_SCHEMA, example: null, nullable: true, description: 'The user the report is limited to, or null' })
+  @ApiProperty({
+    ...USER_ID_SCHEMA,
+    example: null,
+    nullable: true,
+    description: 'The user the report is limited to, or null',
+  })
   user_id!: number | null;
 
   @ApiProperty({ type: 'integer', minimum: 0, example: 2, description: 'Lines in the CSV file, one per history entry' })

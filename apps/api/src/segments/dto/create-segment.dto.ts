@@ -16,7 +16,10 @@ export class CreateSegmentDto {
   @MaxCodePoints(500)
   description?: string | null;
 
-  @ApiPropertyOptional({ ...AUTO_PERCENT_SCHEMA, description: 'Percent of users (0 < p <= 100, at most 2 decimals) assigned automatically' })
+  @ApiPropertyOptional({
+    ...AUTO_PERCENT_SCHEMA,
+    description: 'Percent of users (0 < p <= 100, at most 2 decimals) assigned automatically',
+  })
   @IsOptional()
   @IsAutoPercent()
   auto_percent?: number | null;

@@ -57,7 +57,7 @@ function addItemProblem(item: unknown): string | undefined {
 @ApiSchema({
   description:
     'At least one of add and remove, non-empty; a slug in both is CONFLICTING_CHANGES. ' +
-    'Top-level expires_at/ttl apply to plain-slug items of add; an item\'s own value wins. All of it applies or none.',
+    "Top-level expires_at/ttl apply to plain-slug items of add; an item's own value wins. All of it applies or none.",
 })
 export class ChangeSetDto {
   @ApiPropertyOptional({

@@ -18,12 +18,15 @@ export class RegisterUsersDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_USERS_PER_REGISTRATION)
-  @ValidateBy({
-    name: 'isUserId',
-    validator: {
-      validate: (value: unknown) => isValidUserId(value),
-      defaultMessage: () => `each user_ids item must be an integer from 1 to ${MAX_USER_ID}`,
+  @ValidateBy(
+    {
+      name: 'isUserId',
+      validator: {
+        validate: (value: unknown) => isValidUserId(value),
+        defaultMessage: () => `each user_ids item must be an integer from 1 to ${MAX_USER_ID}`,
+      },
     },
-  }, { each: true })
+    { each: true },
+  )
   user_ids!: number[];
 }

@@ -8,7 +8,10 @@ export const CHANGE_SET_EXAMPLES: ExamplesObject = {
   add: { summary: 'Join two segments for good', value: { add: ['AVITO_VOICE_MESSAGES', 'AVITO_PERFORMANCE_VAS'] } },
   ttl: {
     summary: 'Join for 30 days; one item with its own expiry',
-    value: { add: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', expires_at: '2099-01-01T00:00:00Z' }], ttl: 'P30D' },
+    value: {
+      add: ['AVITO_VOICE_MESSAGES', { slug: 'AVITO_DISCOUNT_30', expires_at: '2099-01-01T00:00:00Z' }],
+      ttl: 'P30D',
+    },
   },
   remove: {
     summary: 'Join one, leave another, in one transaction',

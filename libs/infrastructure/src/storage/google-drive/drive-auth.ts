@@ -22,7 +22,9 @@ function readKey(keyFile: string): ServiceAccountKey {
   try {
     text = readFileSync(keyFile, 'utf8');
   } catch (error) {
-    throw new ConfigError(`GOOGLE_APPLICATION_CREDENTIALS: cannot read ${keyFile} (${(error as { code?: string }).code ?? (error as Error).message}); ${SET_KEY_FILE}`);
+    throw new ConfigError(
+      `GOOGLE_APPLICATION_CREDENTIALS: cannot read ${keyFile} (${(error as { code?: string }).code ?? (error as Error).message}); ${SET_KEY_FILE}`,
+    );
   }
   try {
     const key: unknown = JSON.parse(text);
@@ -41,8 +43,12 @@ export function createDriveAuth(keyFile: string): DriveAuth {
   const key = readKey(keyFile);
   const { client_email: email, private_key: privateKey } = key;
   if (typeof email !== 'string' || !email || typeof privateKey !== 'string' || !privateKey) {
-    const missing = Object.entries({ client_email: email, private_key: privateKey }).filter(([, v]) => typeof v !== 'string' || !v);
-    throw new ConfigError(`GOOGLE_APPLICATION_CREDENTIALS: ${keyFile} has no ${missing.map(([field]) => field).join(' or ')}; ${SET_KEY_FILE}`);
+    const missing = Object.entries({ client_email: email, private_key: privateKey }).filter(
+      ([, v]) => typeof v !== 'string' || !v,
+    );
+    throw new ConfigError(
+      `GOOGLE_APPLICATION_CREDENTIALS: ${keyFile} has no ${missing.map(([field]) => field).join(' or ')}; ${SET_KEY_FILE}`,
+    );
   }
   const client = new auth.JWT({
     email,

@@ -16,7 +16,11 @@ interface DriveErrorShape {
   code?: string | number;
   message?: string;
   cause?: { code?: string };
-  response?: { status?: number; headers?: Headers; data?: { error?: { message?: string; errors?: { reason?: string }[] } } };
+  response?: {
+    status?: number;
+    headers?: Headers;
+    data?: { error?: { message?: string; errors?: { reason?: string }[] } };
+  };
 }
 
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded']);

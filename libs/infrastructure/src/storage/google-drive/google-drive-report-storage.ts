@@ -110,7 +110,13 @@ export class GoogleDriveReportStorage implements ReportStorage {
     const { data } = existingId
       ? await withRetry('files.update', this.retry, () =>
           this.files.files.update(
-            { fileId: existingId, requestBody: { mimeType: CSV_MIME }, media: media(), fields: 'id', supportsAllDrives: true },
+            {
+              fileId: existingId,
+              requestBody: { mimeType: CSV_MIME },
+              media: media(),
+              fields: 'id',
+              supportsAllDrives: true,
+            },
             this.callOptions,
           ),
         )

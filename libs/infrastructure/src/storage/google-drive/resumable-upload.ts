@@ -56,7 +56,7 @@ export class ResumableUpload {
     const end = start + chunk.data.length;
     const total = chunk.last ? end : undefined;
     let held = start;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       const before = held;
       let afterFailure = false;
       let response: PutResponse;
@@ -82,7 +82,8 @@ export class ResumableUpload {
   }
 
   private put(session: string, body: Buffer, from: number, total: number | undefined): Promise<PutResponse> {
-    const range = body.length > 0 ? `bytes ${from}-${from + body.length - 1}/${total ?? '*'}` : `bytes */${total ?? '*'}`;
+    const range =
+      body.length > 0 ? `bytes ${from}-${from + body.length - 1}/${total ?? '*'}` : `bytes */${total ?? '*'}`;
     return this.auth.request<string>({
       url: session,
       method: 'PUT',
