@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AppConfig, checkDataDir, readConfig } from '@app/infrastructure/preflight';
+import { AppConfig, checkDataDir, readConfig, startEmbeddedPostgresEarly } from '@app/infrastructure/preflight';
 import { secretMasker } from './logging/secret-masking';
 import { startFailureLine } from './start-failure';
 import { serveWithWorkers } from './workers';
@@ -25,6 +25,7 @@ async function bootstrap(): Promise<void> {
   }
   // WEB_CONCURRENCY > 1: this process only forks and watches the workers, each running this file again.
   await serveWithWorkers(config.webConcurrency, async () => {
+    if (!config.databaseUrl) startEmbeddedPostgresEarly(config.dataDir, 'the service');
     const { serve } = await import('./serve');
     await serve(config, (error) => fail(error, config));
   });

@@ -1,7 +1,7 @@
 /**
  * What start-up decides before it loads Nest, TypeORM and the database driver (the rest of this library):
  * the configuration, and whether DATA_DIR can be used and is free. A second service on a held data
- * directory then refuses in milliseconds. Nothing here may import the heavy part.
+ * directory then refuses in milliseconds. Nothing here may import the heavy part (embedded-postgres only starts a worker thread).
  */
 import { AppConfig } from './config/app-config';
 import { DataDirLock } from './database/data-dir-lock';
@@ -9,6 +9,7 @@ import { prepareDataDir } from './database/data-dir';
 
 export { AppConfig, ConfigError } from './config/app-config';
 export { readConfig } from './config/read-config';
+export { startEmbeddedPostgresEarly } from './database/embedded-postgres';
 export { databaseStartFailure } from './database/database-start-failure';
 
 /** Throws the one-line error when DATA_DIR is needed (embedded database, local reports) and unusable or held. */
