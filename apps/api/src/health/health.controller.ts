@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Clock, MembershipRepository } from '@app/application';
-import { ReadRouter } from '@app/infrastructure';
+import { ReadCache, ReadRouter } from '@app/infrastructure';
 import { ApiErrorResponses } from '../http/errors/api-errors.decorator';
 import { errorBodyOf } from '../http/errors/error-mapping';
 
@@ -50,6 +50,8 @@ export class HealthController {
     private readonly memberships: MembershipRepository,
     private readonly clock: Clock,
     private readonly router: ReadRouter,
+    /** Absent when READ_CACHE_USERS=0. */
+    @Optional() private readonly readCache?: ReadCache,
   ) {}
 
   @Get('live')
@@ -71,6 +73,8 @@ export class HealthController {
       timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
     });
     try {
+      // The probe must reach the database: a cached answer would say ready while every query fails.
+      this.readCache?.invalidate([PROBE_USER_ID]);
       const probe = this.router.onPrimary(() => this.memberships.activeOf(PROBE_USER_ID, this.clock.now()));
       await Promise.race([probe, timeout]);
       const replicas = this.router
