@@ -184,7 +184,30 @@ $fn$;
 
 CREATE TRIGGER memberships_record_insert AFTER INSERT ON memberships
 REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+CREATE FUNCTION record_membership_update() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF (SELECT count(*) FROM (SELECT 1 FROM after LIMIT 101) c) > 100 THEN
+    INSERT INTO membership_changes (xid, user_id) VALUES (pg_current_xact_id(), NULL);
+  ELSE
+    INSERT INTO membership_changes (xid, user_id)
+    SELECT pg_current_xact_id(), user_id FROM (SELECT user_id FROM before UNION SELECT user_id FROM after) users;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE FUNCTION record_memberships_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO membership_changes (xid, user_id) VALUES (pg_current_xact_id(), NULL);
+  RETURN NULL;
+END
+$fn$;
+
 CREATE TRIGGER memberships_record_update AFTER UPDATE ON memberships
-REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+REFERENCING OLD TABLE AS before NEW TABLE AS after FOR EACH STATEMENT EXECUTE FUNCTION record_membership_update();
+CREATE TRIGGER memberships_record_truncate AFTER TRUNCATE ON memberships
+FOR EACH STATEMENT EXECUTE FUNCTION record_memberships_truncate();
 CREATE TRIGGER memberships_record_delete AFTER DELETE ON memberships
 REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();

@@ -170,4 +170,21 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
     await cleaner.clean(start + 60 * 60_000); // an hour after the first note: what ended before it goes
     expect(await logged()).toEqual(['5']);
   });
+
+  it('drops what SQL by hand moved to another user or truncated (neither was logged)', async () => {
+    const byHand = new Client({ connectionString: database.url });
+    await byHand.connect();
+    try {
+      await change(first, 31, { add: ['CACHE_A'] });
+      await change(first, 32, { add: ['CACHE_B'] });
+      expect([await slugsOn(first, 31), await slugsOn(first, 32)]).toEqual([['CACHE_A'], ['CACHE_B']]);
+      await byHand.query(`UPDATE memberships SET user_id = 33 WHERE user_id = 31`);
+      await showsTruthWithinOneSecond(first, [31, 33]);
+      await byHand.query(`TRUNCATE memberships`);
+      await showsTruthWithinOneSecond(first, [32, 33]);
+      expect(await slugsOn(first, 32)).toEqual([]);
+    } finally {
+      await byHand.end();
+    }
+  });
 });

@@ -69,9 +69,11 @@ describeOnPostgres('docker/schema.sql', () => {
       'apply_change_set',
       'ledger_time',
       'record_membership_change',
+      'record_membership_update',
+      'record_memberships_truncate',
       'segment_bucket',
     ]);
-    expect(expected.triggers).toHaveLength(3);
+    expect(expected.triggers).toHaveLength(4);
     expect(actual).toEqual(expected);
   });
 

@@ -1,6 +1,12 @@
 import { InitialSchema1732460000000 } from './1732460000000-initial-schema';
 import { LedgerTime1796017000000 } from './1796017000000-ledger-time';
 import { MembershipChanges1796017100000 } from './1796017100000-membership-changes';
+import { MembershipChangesComplete1796017200000 } from './1796017200000-membership-changes-complete';
 
 /** Every migration, oldest first. */
-export const migrations = [InitialSchema1732460000000, LedgerTime1796017000000, MembershipChanges1796017100000];
+export const migrations = [
+  InitialSchema1732460000000,
+  LedgerTime1796017000000,
+  MembershipChanges1796017100000,
+  MembershipChangesComplete1796017200000,
+];
