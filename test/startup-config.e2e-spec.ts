@@ -158,6 +158,11 @@ describeOnce('a database that cannot be opened stops start-up with one line', ()
     expect(line).not.toContain('not-shown');
   });
 
+  it('a database that does not exist, with WEB_CONCURRENCY=2: still one line (the primary printed a second)', () => {
+    const line = startFailure({ DATABASE_URL: at('segments_no_such_database'), WEB_CONCURRENCY: '2' });
+    expect(line).toMatch(/^start-up failed: database "segments_no_such_database" does not exist/);
+  });
+
   it('a user the server does not know', () => {
     expect(startFailure({ DATABASE_URL: at('postgres', 'segments_no_such_user') })).toMatch(
       /^start-up failed: PostgreSQL at .* does not let user "segments_no_such_user" in .*: set an existing user in DATABASE_URL$/,

@@ -1,5 +1,19 @@
 import cluster, { Worker } from 'node:cluster';
-import { Logger } from '@nestjs/common';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+/**
+ * The primary's log lines, in the service's JSON line shape (it has no Nest application, whose logger
+ * would print coloured text), at LOG_LEVEL.
+ */
+function primaryLogger(logLevel: string) {
+  const line = (level: string, msg: string) => {
+    if (logLevel === 'silent' || LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
+    const entry = { level, time: new Date().toISOString(), pid: process.pid, context: 'Workers', msg };
+    process.stdout.write(`${JSON.stringify(entry)}\n`);
+  };
+  return { log: (msg: string) => line('info', msg), error: (msg: string) => line('error', msg) };
+}
 
 /**
  * WEB_CONCURRENCY > 1: this process forks that many workers sharing the port (node:cluster hands each
@@ -11,11 +25,12 @@ import { Logger } from '@nestjs/common';
  * did. A worker that dies takes the others down and the primary exits 1: the supervisor restarts the
  * whole service, as it would a single process.
  */
-export function serveWithWorkers(count: number, serve: () => Promise<void>): Promise<void> {
+export function serveWithWorkers(count: number, logLevel: string, serve: () => Promise<void>): Promise<void> {
   if (count <= 1 || cluster.isWorker) return serve();
-  const logger = new Logger('Workers');
+  const logger = primaryLogger(logLevel);
   const workers = new Set<Worker>();
   let stopping = false;
+  let listening = false;
   let exitCode = 0;
 
   const stopAll = (signal: NodeJS.Signals) => {
@@ -29,7 +44,9 @@ export function serveWithWorkers(count: number, serve: () => Promise<void>): Pro
       workers.delete(worker);
       if (code !== 0) exitCode = 1;
       if (!stopping) {
-        logger.error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}): stopping the others`);
+        // A worker that fails to start has printed its one line: the primary adds none.
+        if (listening)
+          logger.error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}): stopping the others`);
         exitCode = 1;
         stopAll('SIGTERM');
       }
@@ -39,6 +56,7 @@ export function serveWithWorkers(count: number, serve: () => Promise<void>): Pro
   };
 
   fork().once('listening', () => {
+    listening = true;
     for (let i = 1; i < count && !stopping; i++) fork();
     logger.log(`${count} workers share the port`);
   });
