@@ -14,6 +14,7 @@ const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = require('node:fs');
 const { cpus, tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { SEGMENTS } = require('./lib/database');
+const { parseOptions } = require('./lib/options');
 const { ensureWrk, runWrk, runAutocannon } = require('./lib/http-load');
 const { run, sampleRss, startService } = require('./lib/processes');
 
@@ -62,21 +63,12 @@ async function api(baseUrl, method, path, body) {
 }
 
 function parseArgs(argv) {
-  const options = { users: 200_000, seconds: 10, connections: 8, build: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined || !/^\d+$/.test(next)) throw new Error(`${arg} needs a positive integer`);
-      return Number(next);
-    };
-    if (arg === '--embedded') continue;
-    else if (arg === '--users') options.users = value();
-    else if (arg === '--seconds') options.seconds = value();
-    else if (arg === '--connections') options.connections = value();
-    else if (arg === '--no-build') options.build = false;
-    else throw new Error(`unknown option ${arg} for --embedded (see the top of bench/embedded.js)`);
-  }
+  const options = parseOptions(
+    argv,
+    { users: 200_000, seconds: 10, connections: 8, build: true },
+    { '--embedded': ['embedded', true], '--no-build': ['build', false] },
+    __filename,
+  );
   if (options.users < 10) throw new Error('--users must be at least 10');
   return options;
 }
