@@ -14,13 +14,7 @@ const { Pool } = require('pg');
 
 require('reflect-metadata');
 const dist = join(__dirname, '../../dist');
-const { SqlMembershipRepository } = require(
-  join(dist, 'libs/infrastructure/src/persistence/sql-membership-repository.js'),
-);
-const { SqlExecutor } = require(join(dist, 'libs/infrastructure/src/persistence/sql-executor.js'));
-const { planChangeSet } = require(join(dist, 'libs/domain/src'));
-const { SystemClock } = require(join(dist, 'libs/infrastructure/src/system-clock.js'));
-const { loadConfig } = require(join(dist, 'libs/infrastructure/src/config/app-config.js'));
+const { builtRepository } = require('./built-repository');
 const { UserSegmentsResponse } = require(join(dist, 'apps/api/src/users/dto/user.responses.js'));
 
 const pool = new Pool({
@@ -28,8 +22,7 @@ const pool = new Pool({
   max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
 });
 pool.on('error', (error) => console.error(`idle connection failed: ${error.message}`));
-const config = loadConfig(process.env);
-const repository = new SqlMembershipRepository(new SqlExecutor(pool, config), new SystemClock(), config);
+const { repository, planChangeSet } = builtRepository(join(__dirname, '../..'), pool, process.env);
 
 // Errors only: a failing route shows in the bench's log, and as non-2xx in its table.
 const app = Fastify({ logger: { level: 'error' } });

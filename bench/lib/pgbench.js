@@ -6,6 +6,7 @@
 const { readdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Pool } = require('pg');
+const { builtRepository } = require('./built-repository');
 const { run } = require('./processes');
 
 /**
@@ -14,15 +15,6 @@ const { run } = require('./processes');
  * included. Whatever the repository runs today is what pgbench runs.
  */
 async function captureStatements(root, databaseUrl, { userId, addSegment, removeSegment }) {
-  const dist = join(root, 'dist/libs');
-  const { SqlMembershipRepository } = require(
-    join(dist, 'infrastructure/src/persistence/sql-membership-repository.js'),
-  );
-  const { SqlExecutor } = require(join(dist, 'infrastructure/src/persistence/sql-executor.js'));
-  const { planChangeSet } = require(join(dist, 'domain/src'));
-  const { SystemClock } = require(join(dist, 'infrastructure/src/system-clock.js'));
-  const { loadConfig } = require(join(dist, 'infrastructure/src/config/app-config.js'));
-
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   let recording;
   pool.on('connect', (client) => {
@@ -37,9 +29,7 @@ async function captureStatements(root, databaseUrl, { userId, addSegment, remove
     };
   });
   try {
-    const config = loadConfig({ DATABASE_URL: databaseUrl });
-    const executor = new SqlExecutor(pool, config);
-    const repository = new SqlMembershipRepository(executor, new SystemClock(), config);
+    const { repository, planChangeSet } = builtRepository(root, pool, { DATABASE_URL: databaseUrl });
     const slug = (n) => `SEG_${n}`;
     const plan = (now) => planChangeSet({ add: [slug(addSegment)], remove: [slug(removeSegment)] }, now);
     const capture = async (work) => {

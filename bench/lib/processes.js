@@ -152,7 +152,12 @@ async function startService({ root, env, logFile, args = startProdArgs(root), po
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
+      let timer;
+      const timedOut = await Promise.race([
+        exited.then(() => false),
+        new Promise((resolve) => (timer = setTimeout(resolve, 15_000, true))),
+      ]);
+      clearTimeout(timer);
       if (timedOut) {
         child.kill('SIGKILL');
         await exited;
