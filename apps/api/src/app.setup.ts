@@ -17,6 +17,7 @@ import { AccessLog } from './logging/access-log';
 import { echoRequestId, requestIdOf } from './logging/request-id';
 import { ServiceLogger } from './logging/service-logger';
 import { Metrics } from './metrics/metrics';
+import { serveUserSegmentsDirectly } from './users/user-segments.route';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -81,6 +82,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   const accessLog = app.get(AccessLog);
   fastify.addHook('onResponse', accessLog.onResponse);
   fastify.addHook('onRequestAbort', accessLog.onRequestAbort);
+  serveUserSegmentsDirectly(app);
   setupSwagger(app, config);
   return app;
 }

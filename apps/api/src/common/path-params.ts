@@ -11,16 +11,21 @@ export const SLUG_SCHEMA = {
   example: 'AVITO_VOICE_MESSAGES',
 };
 
+/** The `user_id` path parameter, or a 400 VALIDATION_FAILED naming it. */
+export function userIdParam(value: string): number {
+  const userId = parseUserId(value);
+  if (userId === undefined) {
+    throw new InvalidInputError(`user_id must be an integer from 1 to ${MAX_USER_ID}, got "${value}"`, {
+      user_id: value,
+    });
+  }
+  return userId;
+}
+
 @Injectable()
 export class ParseUserIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    const userId = parseUserId(value);
-    if (userId === undefined) {
-      throw new InvalidInputError(`user_id must be an integer from 1 to ${MAX_USER_ID}, got "${value}"`, {
-        user_id: value,
-      });
-    }
-    return userId;
+    return userIdParam(value);
   }
 }
 

@@ -3,33 +3,36 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { allowedMethods } from '../request/allowed-methods';
 import { errorBodyOf, toErrorResponse } from './error-mapping';
 
+const logger = new Logger('Errors');
+
+/** Answers `exception` in the one error shape; routes served outside Nest's pipeline call it too. */
+export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  let body = toErrorResponse(exception);
+  if (body.code === 'ROUTE_NOT_FOUND') {
+    const allow = allowedMethods(request.server, request.url);
+    // A path that routes this very method yet was not found (an empty parameter: `/segments/`) is no route.
+    if (allow.length > 0 && !allow.includes(request.method)) {
+      body = errorBodyOf('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`);
+      reply.header('Allow', allow.join(', '));
+    }
+  }
+  // The request's own read failing (a client that hung up mid-body: ECONNRESET) is no server fault,
+  // and not the database's; the access log has its "request aborted" line.
+  if (body.statusCode >= 500 && exception !== request.raw.errored) {
+    logger.error(
+      { reqId: request.id, err: exception, code: body.code },
+      (exception as Error)?.message ?? String(exception),
+    );
+  }
+  if (body.statusCode === 503) reply.header('Retry-After', '1');
+  void reply.status(body.statusCode).send(body);
+}
+
 /** The one place where errors become HTTP answers. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    let body = toErrorResponse(exception);
-    if (body.code === 'ROUTE_NOT_FOUND') {
-      const allow = allowedMethods(request.server, request.url);
-      // A path that routes this very method yet was not found (an empty parameter: `/segments/`) is no route.
-      if (allow.length > 0 && !allow.includes(request.method)) {
-        body = errorBodyOf('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow.join(', ')}`);
-        reply.header('Allow', allow.join(', '));
-      }
-    }
-    // The request's own read failing (a client that hung up mid-body: ECONNRESET) is no server fault,
-    // and not the database's; the access log has its "request aborted" line.
-    if (body.statusCode >= 500 && exception !== request.raw.errored) {
-      this.logger.error(
-        { reqId: request.id, err: exception, code: body.code },
-        (exception as Error)?.message ?? String(exception),
-      );
-    }
-    if (body.statusCode === 503) reply.header('Retry-After', '1');
-    void reply.status(body.statusCode).send(body);
+    sendError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }
 }
