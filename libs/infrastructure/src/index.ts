@@ -11,6 +11,7 @@ export * from './database/data-dir';
 export * from './database/hang-watch';
 export * from './database/migrations';
 export * from './persistence/sql-executor';
+export * from './persistence/segment-slugs';
 export * from './persistence/sql-segment-repository';
 export * from './persistence/sql-membership-repository';
 export * from './persistence/sql-history-repository';

@@ -23,6 +23,9 @@ export interface MembershipRow {
   expires_at: Date | null;
 }
 
+/** A membership naming its segment by id (the hot read: SegmentSlugs gives the slug). */
+export type MembershipByIdRow = Omit<MembershipRow, 'slug'> & { segment_id: string };
+
 export interface MemberRow {
   user_id: string;
   source: MembershipSource;

@@ -4,7 +4,8 @@ import { Clock, MembershipRepository } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { ReadRouter, ReadTarget } from '../replicas/read-router';
 import { LookupBatcher } from './lookup-batcher';
-import { MembershipRow, toMembership } from './rows';
+import { MembershipByIdRow, MembershipRow, toMembership } from './rows';
+import { SegmentSlugs } from './segment-slugs';
 import { SqlExecutor } from './sql-executor';
 import { APPLY_CHANGE_SET, EXPIRY_PASSED } from './sql/change-set.sql';
 import { ACTIVE_MEMBERSHIPS, ACTIVE_MEMBERSHIPS_OF_MANY, EXPIRE_DUE_BATCH } from './sql/memberships.sql';
@@ -33,6 +34,7 @@ function membershipsAfter(rows: ChangeSetRow[]): Membership[] {
 export class SqlMembershipRepository implements MembershipRepository {
   /** Concurrent reads share statements, one batcher per database they are routed to (ReadRouter). */
   private readonly reads = new Map<ReadTarget, LookupBatcher<Lookup, Membership[]>>();
+  private readonly slugs = new SegmentSlugs();
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -90,14 +92,14 @@ export class SqlMembershipRepository implements MembershipRepository {
   private async activeOfMany(sql: SqlExecutor, lookups: Lookup[]): Promise<Membership[][]> {
     if (lookups.length === 1) {
       const [{ userId, now }] = lookups;
-      return [(await sql.rows<MembershipRow>(ACTIVE_MEMBERSHIPS, [userId, now])).map(toMembership)];
+      return [await this.slugs.memberships(sql, await sql.rows<MembershipByIdRow>(ACTIVE_MEMBERSHIPS, [userId, now]))];
     }
-    const rows = await sql.rows<MembershipRow & { i: number }>(ACTIVE_MEMBERSHIPS_OF_MANY, [
+    const rows = await sql.rows<MembershipByIdRow & { i: number }>(ACTIVE_MEMBERSHIPS_OF_MANY, [
       lookups.map((lookup) => lookup.userId),
       lookups.map((lookup) => lookup.now),
     ]);
-    const answers = lookups.map((): Membership[] => []);
-    for (const row of rows) answers[row.i - 1].push(toMembership(row));
-    return answers;
+    const answers = lookups.map((): MembershipByIdRow[] => []);
+    for (const row of rows) answers[row.i - 1].push(row);
+    return this.slugs.answers(sql, answers);
   }
 }

@@ -3,24 +3,27 @@ import { prepared } from '../sql-executor';
 
 // The hot paths' statements are prepared: parsed and planned once per connection.
 
-/** $1 user, $2 now. The user's active memberships, by slug. */
+/**
+ * $1 user, $2 now. The user's active memberships, unsorted, naming segments by id: one index, no join
+ * (SegmentSlugs turns ids into slugs, and the repository sorts by slug).
+ */
 export const ACTIVE_MEMBERSHIPS = prepared(
-  'active_memberships',
-  `SELECT s.slug, m.source, m.added_at, m.expires_at
-  FROM memberships m JOIN segments s ON s.id = m.segment_id
-  WHERE m.user_id = $1 AND (m.expires_at IS NULL OR m.expires_at > $2)
-  ORDER BY s.slug`,
+  'user_active_memberships',
+  `SELECT segment_id, source, added_at, expires_at
+  FROM memberships
+  WHERE user_id = $1 AND (expires_at IS NULL OR expires_at > $2)`,
 );
 
 /** ACTIVE_MEMBERSHIPS for many lookups at once: user $1[i] at time $2[i], rows tagged with i. */
 export const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
-  'active_memberships_of_many',
-  `SELECT q.i::int AS i, s.slug, m.source, m.added_at, m.expires_at
+  'users_active_memberships',
+  `SELECT q.i::int AS i, m.segment_id, m.source, m.added_at, m.expires_at
   FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS q(user_id, now, i)
-  JOIN memberships m ON m.user_id = q.user_id AND (m.expires_at IS NULL OR m.expires_at > q.now)
-  JOIN segments s ON s.id = m.segment_id
-  ORDER BY q.i, s.slug`,
+  JOIN memberships m ON m.user_id = q.user_id AND (m.expires_at IS NULL OR m.expires_at > q.now)`,
 );
+
+/** $1 segment ids: their slugs (a segment's slug never changes). */
+export const SLUGS_OF_SEGMENTS = `SELECT id, slug FROM segments WHERE id = ANY($1::bigint[])`;
 
 /**
  * The TTL cleaner's batch. $1 the clock offset (ms), $2 the batch size. Ends up to $2 memberships expired
