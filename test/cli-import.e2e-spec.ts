@@ -106,6 +106,21 @@ describeOnPostgres('npm run cli -- import-users (PostgreSQL)', () => {
     }
   });
 
+  it('says in one line that the database cannot be reached, and exits 1', () => {
+    for (const command of ['migrate', 'expire']) {
+      const result = spawnSync(process.execPath, [CLI_MAIN, command], {
+        env: { ...process.env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nowhere', LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `${command}: cannot connect to PostgreSQL at 127.0.0.1:1 (ECONNREFUSED): start the server, or set ` +
+          'DATABASE_URL to a running one (unset it for embedded PGlite)\n',
+      );
+    }
+  });
+
   it('expire ends due memberships, each recorded at its expires_at, and leaves the rest', async () => {
     await t.http.post('/api/v1/segments').send({ slug: 'CLI_TTL' }).expect(201);
     // The CLI runs on the real clock: add through an app whose clock is two hours behind it.

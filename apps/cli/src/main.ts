@@ -3,7 +3,14 @@ import { existsSync } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpireMemberships, RegisterUsers } from '@app/application';
-import { AppConfig, ConfigError, DataDirInUseError, DataDirLock, readConfig } from '@app/infrastructure';
+import {
+  AppConfig,
+  ConfigError,
+  databaseStartFailure,
+  DataDirInUseError,
+  DataDirLock,
+  readConfig,
+} from '@app/infrastructure';
 import { CliModule } from './cli.module';
 import { ImportProgressBar, countLines } from './import/import-progress';
 import { importUsers, RegisterBatch } from './import/import-users';
@@ -21,6 +28,14 @@ Exit codes: 0 done, 1 failed, 2 bad usage or (import-users) some lines were bad 
 
 /** Bad arguments: the usage is printed, exit 2. */
 class UsageError extends Error {}
+
+/** The database could not be opened: what to do about it, when the cause is known. */
+class DatabaseStartError extends Error {
+  constructor(cause: unknown, databaseUrl: string | undefined) {
+    const known = databaseUrl ? databaseStartFailure(cause, databaseUrl) : undefined;
+    super(known ?? (cause instanceof Error ? cause.message : String(cause)).split('\n')[0], { cause });
+  }
+}
 
 function optionValue(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
@@ -46,10 +61,16 @@ async function withDatabase<T>(
   work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
   if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
+  // Held back until the context stands: a failure to start is the one line `failed` prints, not Nest's dump.
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, owner), {
     logger: ['error', 'warn'],
     abortOnError: false,
+    bufferLogs: true,
+    autoFlushLogs: false,
+  }).catch((error: unknown) => {
+    throw new DatabaseStartError(error, config.databaseUrl);
   });
+  app.flushLogs();
   try {
     return await work(app);
   } finally {
@@ -121,7 +142,11 @@ run(process.argv.slice(2)).then(
       process.exit(2);
     }
     if (error instanceof ConfigError) process.stderr.write(`invalid configuration: ${error.message}\n`);
-    else if (error instanceof DataDirInUseError || error instanceof ServiceApiError)
+    else if (
+      error instanceof DataDirInUseError ||
+      error instanceof ServiceApiError ||
+      error instanceof DatabaseStartError
+    )
       process.stderr.write(`${command}: ${error.message}\n`);
     else process.stderr.write(`failed: ${error.message}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
