@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLock } from '@app/infrastructure';
@@ -46,6 +46,22 @@ postgresOnly('the data directory lock: no database involved, checked once (in th
       }
       expect(winners).toEqual(Array(ROUNDS).fill(1));
     }, 120_000);
+
+    it('is not held up by a takeover left by a process that died in it, and names one it cannot remove', () => {
+      const dir = mkdtempSync(join(root, 'takeover-'));
+      staleLock(dir, { pid: 2 ** 22 + 7, role: 'the service' });
+      writeFileSync(join(dir, 'segments.lock.takeover'), JSON.stringify({ pid: 2 ** 22 + 9, role: 'takeover' }));
+      const started = Date.now();
+      DataDirLock.acquire(dir, 'the service').release();
+      expect(Date.now() - started).toBeLessThan(2_000); // it waited ABANDONED_TAKEOVER_MS (10 s) before
+
+      const blocked = mkdtempSync(join(root, 'takeover-dir-'));
+      staleLock(blocked, { pid: 2 ** 22 + 7, role: 'the service' });
+      mkdirSync(join(blocked, 'segments.lock.takeover'));
+      expect(() => DataDirLock.acquire(blocked, 'the service')).toThrow(
+        /segments\.lock\.takeover.*is not a file: remove it/,
+      );
+    });
 
     it("takes over a lock naming this process's own pid (a container restarted as pid 1 finds its old self's lock)", () => {
       const dir = mkdtempSync(join(root, 'own-'));

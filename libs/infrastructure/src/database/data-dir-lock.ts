@@ -1,6 +1,6 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prepareDataDir, shownPath } from './data-dir';
+import { DataDirUnusableError, prepareDataDir, shownPath } from './data-dir';
 
 /** Who holds a data directory: a process, and the URL of its API once it listens. */
 export interface DataDirHolder {
@@ -52,26 +52,36 @@ function isAlive(holder: DataDirHolder): boolean {
   return holder.started === undefined || started === undefined || started === holder.started;
 }
 
-/** A takeover that has not finished in this long was abandoned by a process that died in it. */
+/** A takeover whose process left no pid (killed between creating and writing it) is abandoned after this long. */
 const ABANDONED_TAKEOVER_MS = 10_000;
 
+/** Whether `takeover` was left by a process that died in it: its pid is gone, or it has none and is old. */
+function abandoned(takeover: string, dataDir: string): boolean {
+  const stat = statSync(takeover);
+  if (!stat.isFile()) throw new DataDirUnusableError(dataDir, `${shownPath(takeover)} is not a file: remove it`);
+  const holder = readHolder(takeover);
+  return holder ? !isAlive(holder) : Date.now() - stat.mtimeMs > ABANDONED_TAKEOVER_MS;
+}
+
 /**
- * Runs `work` while holding `path`.takeover (created exclusively), so that of several processes finding
- * the same stale lock only one replaces it: replacing is read, unlink, link, and two interleaved would
- * each delete the other's new lock. Waits for another process's takeover to finish.
+ * Runs `work` while holding `path`.takeover (created exclusively, naming this process), so that of several
+ * processes finding the same stale lock only one replaces it: replacing is read, unlink, link, and two
+ * interleaved would each delete the other's new lock. Waits for another live process's takeover to finish.
  */
-function exclusively<T>(path: string, work: () => T): T {
+function exclusively<T>(path: string, dataDir: string, work: () => T): T {
   const takeover = `${path}.takeover`;
+  const me = JSON.stringify({ pid: process.pid, role: 'takeover', started: startTimeOf(process.pid) });
   for (const started = Date.now(); ;) {
     try {
-      closeSync(openSync(takeover, 'wx'));
+      writeFileSync(takeover, me, { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     try {
-      if (Date.now() - statSync(takeover).mtimeMs > ABANDONED_TAKEOVER_MS) unlinkSync(takeover);
-    } catch {
+      if (abandoned(takeover, dataDir)) unlinkSync(takeover);
+    } catch (error) {
+      if (error instanceof DataDirUnusableError) throw error;
       // gone meanwhile: try again
     }
     if (Date.now() - started > 2 * ABANDONED_TAKEOVER_MS) throw new Error(`cannot take ${path}: ${takeover} stays`);
@@ -149,7 +159,7 @@ export class DataDirLock {
       // A stale lock (its process gone) is replaced by one process at a time.
       return (
         linkOrRefuse() ??
-        exclusively(path, () => {
+        exclusively(path, dataDir, () => {
           const current = readHolder(path);
           if (current && isAlive(current)) throw new DataDirInUseError(dataDir, current);
           try {
