@@ -146,6 +146,12 @@ describe("a user's segments", () => {
     const big = await change(1, { add: ['AVITO_VOICE_MESSAGES'], ttl: 'P1D', pad: 'x'.repeat(1024 * 1024) });
     expectError(big, 413, 'PAYLOAD_TOO_LARGE');
     expectError(await t.http.get('/api/v1/nothing-here'), 404, 'ROUTE_NOT_FOUND');
+    // An empty path parameter names no route, whichever method and route (the hot read included).
+    for (const path of ['/api/v1/users//segments', '/api/v1/users//history']) {
+      expectError(await t.http.get(path), 404, 'ROUTE_NOT_FOUND');
+    }
+    expect((await t.http.head('/api/v1/users//segments')).status).toBe(404);
+    expectError(await change('', { add: ['AVITO_VOICE_MESSAGES'] }), 404, 'ROUTE_NOT_FOUND');
   });
 
   it('filters history by from (inclusive) and to (exclusive), and rejects bad times', async () => {

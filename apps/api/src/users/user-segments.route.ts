@@ -31,6 +31,8 @@ export function serveUserSegmentsDirectly(app: NestFastifyApplication): void {
     return json;
   };
   const handler = async (request: FastifyRequest<{ Params: { user_id: string } }>, reply: FastifyReply) => {
+    // An empty parameter names no route, as Nest's own wrapper of a handler decides (`/users//segments`).
+    if (request.params.user_id === '') return reply.callNotFound();
     try {
       const userId = userIdParam(request.params.user_id);
       const memberships = await getSegments.execute(userId);

@@ -16,30 +16,45 @@ const MAX_SEGMENTS = 100_000;
 export class SegmentSlugs {
   private readonly slugs = new Map<string, string>();
 
+  constructor(private readonly maxSegments = MAX_SEGMENTS) {}
+
   /** The rows as memberships, by slug (byte order, as `COLLATE "C"` orders them). */
   async memberships(sql: SqlRunner, rows: MembershipByIdRow[]): Promise<Membership[]> {
-    await this.learn(sql, rows);
-    return this.known(rows);
+    return this.named(rows, await this.slugsOf(sql, rows));
   }
 
   /** Memberships of several answers at once: one look-up of the ids none of them knows. */
   async answers(sql: SqlRunner, answers: MembershipByIdRow[][]): Promise<Membership[][]> {
-    await this.learn(sql, answers.flat());
-    return answers.map((rows) => this.known(rows));
+    const slugs = await this.slugsOf(sql, answers.flat());
+    return answers.map((rows) => this.named(rows, slugs));
   }
 
-  private async learn(sql: SqlRunner, rows: MembershipByIdRow[]): Promise<void> {
-    if (this.slugs.size >= MAX_SEGMENTS) this.slugs.clear();
-    const unknown = [...new Set(rows.map((row) => row.segment_id).filter((id) => !this.slugs.has(id)))];
-    if (unknown.length === 0) return;
-    const found = await sql.rows<{ id: string; slug: string }>(SLUGS_OF_SEGMENTS, [unknown]);
-    for (const { id, slug } of found) this.slugs.set(id, slug);
+  /**
+   * The slugs of the rows' segments, as this read found them: kept apart from the shared map, which another
+   * read may empty (MAX_SEGMENTS) while this one waits for its look-up.
+   */
+  private async slugsOf(sql: SqlRunner, rows: MembershipByIdRow[]): Promise<Map<string, string>> {
+    const slugs = new Map<string, string>();
+    const unknown = new Set<string>();
+    for (const { segment_id: id } of rows) {
+      const slug = this.slugs.get(id);
+      if (slug === undefined) unknown.add(id);
+      else slugs.set(id, slug);
+    }
+    if (unknown.size === 0) return slugs;
+    const found = await sql.rows<{ id: string; slug: string }>(SLUGS_OF_SEGMENTS, [[...unknown]]);
+    if (this.slugs.size + found.length > this.maxSegments) this.slugs.clear();
+    for (const { id, slug } of found) {
+      this.slugs.set(id, slug);
+      slugs.set(id, slug);
+    }
+    return slugs;
   }
 
-  private known(rows: MembershipByIdRow[]): Membership[] {
+  private named(rows: MembershipByIdRow[], slugs: Map<string, string>): Membership[] {
     const memberships: Membership[] = [];
     for (const row of rows) {
-      const slug = this.slugs.get(row.segment_id);
+      const slug = slugs.get(row.segment_id);
       if (slug !== undefined) {
         memberships.push({ slug, source: row.source, addedAt: row.added_at, expiresAt: row.expires_at });
       }
