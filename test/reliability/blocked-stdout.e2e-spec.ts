@@ -1,4 +1,4 @@
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { createTestDatabase, isPostgres, TestDatabase } from '../support/test-database';
 import { BuiltService, ensureBuilt, startBuiltService } from './support/built-service';
 import { rawRequest } from './support/raw-http';
 import { waitFor } from './support/wait-for';
@@ -6,10 +6,36 @@ import { waitFor } from './support/wait-for';
 /**
  * The service logs a line per request to stdout. When whatever reads stdout stops reading (a log
  * shipper that hangs, a terminal paused with Ctrl-S), the pipe fills after about 64 KB: the service
- * must go on answering, and the lines must come out once the reader is back.
+ * must go on answering, and stop when told to; and every line that comes out must be whole, also with
+ * two worker processes writing to the one pipe.
  */
 const REQUESTS = 1_500; // about 600 KB of request lines, ten times the pipe's buffer
 const PARALLEL = 10;
+
+async function readSegments(service: BuiltService, count: number, parallel = PARALLEL): Promise<void> {
+  let sent = 0;
+  const client = async () => {
+    while (sent < count) {
+      sent++;
+      const answer = await rawRequest(service.baseUrl, {
+        method: 'GET',
+        path: `/api/v1/users/${sent}/segments`,
+        timeoutMs: 5_000,
+        keepAlive: true,
+      });
+      expect(answer.status).toBe(200);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, client));
+}
+
+/** The service's stdout lines; each must be a whole JSON object. */
+function jsonLines(output: string): { msg?: string }[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string });
+}
 
 describe('reliability/blocked-stdout', () => {
   let database: TestDatabase;
@@ -19,34 +45,53 @@ describe('reliability/blocked-stdout', () => {
     ensureBuilt();
     database = await createTestDatabase();
   });
-  afterAll(async () => {
-    service?.kill();
-    await database?.drop();
-  });
+  afterEach(() => service?.kill());
+  afterAll(() => database?.drop());
 
   it('keeps answering while nobody reads its stdout, and loses no line', async () => {
-    service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info' });
-    const running = service;
+    const running = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info' }));
     running.child.stdout!.pause();
-    let sent = 0;
-    const client = async () => {
-      while (sent < REQUESTS) {
-        sent++;
-        const answer = await rawRequest(running.baseUrl, {
-          method: 'GET',
-          path: `/api/v1/users/${sent}/segments`,
-          timeoutMs: 5_000,
-          keepAlive: true,
-        });
-        expect(answer.status).toBe(200);
-      }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, client));
+    await readSegments(running, REQUESTS);
     const live = await rawRequest(running.baseUrl, { method: 'GET', path: '/health/live', timeoutMs: 2_000 });
     expect(live.status).toBe(200);
 
     running.child.stdout!.resume();
-    const logged = () => running.output().match(/"msg":"request completed"/g)?.length ?? 0;
+    const logged = () => jsonLines(running.output()).filter((line) => line.msg === 'request completed').length;
     await waitFor('every request line on stdout', 10_000, async () => logged() >= REQUESTS);
+  });
+
+  it('stops on SIGTERM while nobody reads its stdout, leaving only whole lines', async () => {
+    const running = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info' }));
+    running.child.stdout!.pause();
+    await readSegments(running, 400);
+    running.child.kill('SIGTERM');
+    expect(await running.exited(5_000)).toBe(0);
+    running.child.stdout!.resume();
+    await new Promise((resolve) => running.child.stdout!.once('end', resolve));
+    expect(jsonLines(running.output()).length).toBeGreaterThan(0);
+  });
+
+  // Workers need PostgreSQL: embedded PGlite allows one process on DATA_DIR.
+  (isPostgres() ? it : it.skip)('writes whole lines from two workers to one slowly read pipe', async () => {
+    const running = (service = await startBuiltService({
+      ...database.env,
+      LOG_LEVEL: 'info',
+      WEB_CONCURRENCY: '2',
+    }));
+    const listening = () => jsonLines(running.output()).filter((line) => line.msg?.startsWith('listening on')).length;
+    await waitFor('both workers listening', 20_000, async () => listening() === 2);
+    const stdout = running.child.stdout!;
+    const slowReader = setInterval(() => (stdout.isPaused() ? stdout.resume() : stdout.pause()), 20);
+    try {
+      await readSegments(running, 2_000, 16);
+    } finally {
+      clearInterval(slowReader);
+      stdout.resume();
+    }
+    running.child.kill('SIGTERM');
+    expect(await running.exited(15_000)).toBe(0);
+    await new Promise((resolve) => (stdout.readableEnded ? resolve(undefined) : stdout.once('end', resolve)));
+    const lines = jsonLines(running.output());
+    expect(lines.filter((line) => line.msg === 'request completed')).toHaveLength(2_000);
   });
 });
