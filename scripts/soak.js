@@ -9,6 +9,7 @@
  *   npm run soak -- --minutes 2 --concurrency 8
  *   npm run soak -- --embedded        # on embedded PGlite in a new DATA_DIR instead of PostgreSQL
  *   npm run soak -- --minutes 3 --hostile   # plus a hostile client (scripts/lib/soak-hostile.js); normal reads' p99 must stay under 50 ms
+ *   npm run soak -- --minutes 1 --hostile --hostile-loops wide,reports   # only those hostile loops (or none: to see what each costs)
  *
  * The database server: SOAK_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (a database is created
  * there and dropped afterwards), default postgresql://postgres@127.0.0.1:5432/postgres.
@@ -17,7 +18,8 @@ const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { createDatabase, ensureBuilt, startService } = require('./lib/soak-service');
-const { runHostile } = require('./lib/soak-hostile');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { HOSTILE_LOOPS, runHostile } = require('./lib/soak-hostile');
 const { client, runLoad, seed } = require('./lib/soak-workload');
 
 const MAX_RSS_GROWTH = 0.1;
@@ -51,6 +53,12 @@ async function main() {
   const minutes = option('minutes', 10);
   const concurrency = option('concurrency', 8);
   const hostile = process.argv.includes('--hostile');
+  const loopsIndex = process.argv.indexOf('--hostile-loops');
+  // `none`: the service set up as for --hostile, but no hostile request (the baseline each loop is compared with).
+  const loopsText = loopsIndex === -1 ? HOSTILE_LOOPS.join(',') : (process.argv[loopsIndex + 1] ?? '');
+  const hostileLoops = loopsText === 'none' ? [] : loopsText.split(',');
+  const unknownLoops = hostileLoops.filter((name) => !HOSTILE_LOOPS.includes(name));
+  if (unknownLoops.length) throw new Error(`--hostile-loops takes some of ${HOSTILE_LOOPS.join(',')}`);
   const durationMs = minutes * 60_000;
   // Warm-up: a fifth of the run, 20 s to 2 min. After it, the median RSS of the second half is compared with
   // that of the first half: a leak raises the whole level, while a passing spike moves neither median much.
@@ -93,9 +101,13 @@ async function main() {
     const reports = Boolean(docs.paths?.['/api/v1/reports/history']);
     console.log(
       `soak: ${minutes} min, ${concurrency} concurrent clients, ${embedded ? 'embedded PGlite' : 'PostgreSQL'}, service pid ${service.pid}, ` +
-        `warm-up ${warmupMs / 1000} s, reports ${reports ? 'on' : 'absent'}`,
+        `warm-up ${warmupMs / 1000} s, reports ${reports ? 'on' : 'absent'}` +
+        (hostile ? `, hostile loops ${hostileLoops.join(',') || 'none'}` : ''),
     );
 
+    // The load's own event loop: a read answered while it is blocked is timed late (the hostile client shares it).
+    const loadDelay = monitorEventLoopDelay({ resolution: 10 });
+    loadDelay.enable();
     const started = Date.now();
     const samples = [];
     sampler = setInterval(() => {
@@ -106,9 +118,10 @@ async function main() {
     const until = () => Date.now() - started < durationMs;
     const [tally, hostileTally] = await Promise.all([
       runLoad({ baseUrl: service.baseUrl, concurrency, reports, until, reportStatuses: hostile ? [200, 503] : [200] }),
-      hostile ? runHostile({ baseUrl: service.baseUrl, until }) : undefined,
+      hostile ? runHostile({ baseUrl: service.baseUrl, until, only: hostileLoops }) : undefined,
     ]);
     const elapsedS = (Date.now() - started) / 1000;
+    loadDelay.disable();
     clearInterval(sampler);
     const metrics = (await send('GET', '/metrics')).text;
 
@@ -136,6 +149,9 @@ async function main() {
     );
     console.log(
       `  user segments     p50 ${percentile(reads, 50).toFixed(1)}  p99 ${percentile(reads, 99).toFixed(1)}  max ${reads.at(-1).toFixed(1)} (ms)`,
+    );
+    console.log(
+      `  load's event loop delayed p99 ${(loadDelay.percentile(99) / 1e6).toFixed(1)}  max ${(loadDelay.max / 1e6).toFixed(1)} (ms, timer resolution 10 ms)`,
     );
     if (hostileTally) {
       console.log(

@@ -66,7 +66,10 @@ function trickle(baseUrl) {
   });
 }
 
-async function runHostile({ baseUrl, until }) {
+/** The hostile loops, by name (`npm run soak -- --hostile-loops wide,deep` runs only those: to see what each costs). */
+const HOSTILE_LOOPS = ['wide', 'deep', 'surrogate', 'keys', 'trickle', 'reports'];
+
+async function runHostile({ baseUrl, until, only = HOSTILE_LOOPS }) {
   const tally = { requests: 0, byStatus: {}, errors: 0, examples: [] };
   const count = (what, status, allowed) => {
     tally.requests += 1;
@@ -78,29 +81,29 @@ async function runHostile({ baseUrl, until }) {
   };
   const clientError = (status) => typeof status === 'number' && status >= 400 && status < 500;
   const month = new Date().toISOString().slice(0, 7);
-  const loops = [
-    async () =>
+  const loops = {
+    wide: async () =>
       count('wide body', await request(baseUrl, { method: 'POST', path: '/api/v1/segments', body: WIDE }), clientError),
-    async () =>
+    deep: async () =>
       count(
         'deep arrays',
         await request(baseUrl, { method: 'PATCH', path: '/api/v1/users/1/segments', body: DEEP }),
         clientError,
       ),
-    async () =>
+    surrogate: async () =>
       count(
         'lone surrogate',
         await request(baseUrl, { method: 'POST', path: '/api/v1/segments', body: LONE }),
         clientError,
       ),
-    async () =>
+    keys: async () =>
       count(
         'random key',
         await request(baseUrl, { method: 'GET', path: '/api/v1/segments', headers: { 'x-api-key': randomUUID() } }),
         (s) => [200, 429].includes(s),
       ),
-    async () => count('trickled body', await trickle(baseUrl), (s) => s === 408),
-    async () => {
+    trickle: async () => count('trickled body', await trickle(baseUrl), (s) => s === 408),
+    reports: async () => {
       const burst = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
           request(baseUrl, { method: 'GET', path: `/api/v1/reports/history?period=${month}&user_id=${i + 1}` }),
@@ -108,15 +111,15 @@ async function runHostile({ baseUrl, until }) {
       );
       for (const status of burst) count('report burst', status, (s) => s === 200 || s === 503);
     },
-  ];
+  };
   await Promise.all(
-    loops.flatMap((loop, index) =>
-      Array.from({ length: index === 4 ? 10 : 1 }, async () => {
-        while (until()) await loop();
+    only.flatMap((name) =>
+      Array.from({ length: name === 'trickle' ? 10 : 1 }, async () => {
+        while (until()) await loops[name]();
       }),
     ),
   );
   return tally;
 }
 
-module.exports = { runHostile };
+module.exports = { HOSTILE_LOOPS, runHostile };

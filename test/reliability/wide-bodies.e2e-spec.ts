@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { startTestApp, TestApp } from '../support/test-app';
 import { expectErrorAnswer } from './support/error-shape';
 import { rawRequest } from './support/raw-http';
@@ -57,5 +58,49 @@ describe('wide bodies', () => {
     const answer = await post('/api/v1/segments', { slug: 'WIDE', ...wideObject(3) });
     expectErrorAnswer('three unknown fields', answer, 400);
     expect((answer.json as { message: string }).message).toContain('property k0 should not exist');
+  });
+
+  /** Writes `text` on one new connection and resolves everything the server sent until it closed or went quiet. */
+  const onOneConnection = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const url = new URL(t.baseUrl);
+      const socket = connect({ host: '127.0.0.1', port: Number(url.port) });
+      let answer = '';
+      const quiet = () => setTimeout(() => socket.destroy(), 1_000);
+      let timer = quiet();
+      socket.on('data', (chunk) => {
+        answer += chunk.toString('latin1');
+        clearTimeout(timer);
+        timer = quiet();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      socket.write(text);
+    });
+
+  it.each([
+    ['arrays 5,000 deep', 'PATCH', '/api/v1/users/1/segments', `{"add":${'['.repeat(5_000)}${']'.repeat(5_000)}}`],
+    ['90,000 fields', 'POST', '/api/v1/segments', JSON.stringify({ slug: 'WIDE', ...wideObject(90_000) })],
+    ['malformed JSON', 'POST', '/api/v1/segments', '{"slug":'],
+  ])('keeps the connection open after refusing a body of %s it read to its end', async (_what, method, path, body) => {
+    const answer = await onOneConnection(
+      `${method} ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+        'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    // Both requests are answered on the one connection: the refusal, then the next request.
+    expect(answer.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 400', 'HTTP/1.1 200']);
+    expect(answer.toLowerCase()).not.toContain('connection: close');
+  });
+
+  it('still closes the connection when it refuses a body it did not read (over the size limit)', async () => {
+    const answer = await onOneConnection(
+      'POST /api/v1/segments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n{',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
   });
 });

@@ -7,6 +7,7 @@ import { ApiKeyCheck } from './http/security/api-key-check';
 import { RateLimit } from './http/security/rate-limit';
 import { clientErrorHandler } from './http/errors/client-errors';
 import { closeConnectionsOnShutdown } from './http/request/close-connections-on-shutdown';
+import { keepConnectionsWhoseBodyWasRead } from './http/request/keep-read-connections';
 import { errorBodyOf } from './http/errors/error-mapping';
 import { ErrorFilter } from './http/errors/error.filter';
 import { JsonOnlyFastifyAdapter } from './http/request/json-only-adapter';
@@ -71,6 +72,7 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   registerSecurityHeaders(app);
   // Rate limit and API keys are checked before the body is read: unknown routes and bad bodies need a key too.
   fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), app.get(RateLimit)));
+  fastify.addHook('onSend', keepConnectionsWhoseBodyWasRead);
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
