@@ -7,7 +7,10 @@ const logger = new Logger('Errors');
 
 /** Answers `exception` in the one error shape; routes served outside Nest's pipeline call it too. */
 export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  let body = toErrorResponse(exception);
+  // The request's own read failing (the client hung up mid-body, or Node's request timeout cut it: its
+  // ECONNRESET is no database's) is the request's fault: 408, as the timeout's own answer says.
+  const unread = exception === request.raw.errored;
+  let body = unread ? errorBodyOf('REQUEST_TIMEOUT', 'the request did not arrive in full') : toErrorResponse(exception);
   if (body.code === 'ROUTE_NOT_FOUND') {
     const allow = allowedMethods(request.server, request.url);
     // A path that routes this very method yet was not found (an empty parameter: `/segments/`) is no route.
@@ -16,9 +19,7 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
       reply.header('Allow', allow.join(', '));
     }
   }
-  // The request's own read failing (a client that hung up mid-body: ECONNRESET) is no server fault,
-  // and not the database's; the access log has its "request aborted" line.
-  if (body.statusCode >= 500 && exception !== request.raw.errored) {
+  if (body.statusCode >= 500) {
     logger.error(
       { reqId: request.id, err: exception, code: body.code },
       (exception as Error)?.message ?? String(exception),
