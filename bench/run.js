@@ -8,7 +8,8 @@
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
  * own database. Uniform reads, Zipf (s = 1.0) reads and writes run against the service three ways in
- * one run (read cache off, on, on with WEB_CONCURRENCY=2), then pgbench runs the read statement, the
+ * one run (read cache off and on side by side, their loads interleaved in rounds; then on with
+ * WEB_CONCURRENCY=2), then pgbench runs the read statement, the
  * floor statement and the change set, and bare Fastify routes on the same repository give the ceiling
  * of the prescribed stack. Results: tables on stdout, the same as JSON under bench/results/.
  * docs/performance.md explains the figures.
@@ -35,12 +36,17 @@ const TARGETS = {
   statementVsFloor: 0.9,
 };
 
-/** The service three ways: the cache off, on (the default), on with two worker processes. */
-const VARIANTS = [
-  { name: 'cache off', env: { READ_CACHE_USERS: '0', WEB_CONCURRENCY: '1' }, workers: 1 },
-  { name: 'cache on', env: { WEB_CONCURRENCY: '1' }, workers: 1 },
-  { name: 'cache on, 2 workers', env: { WEB_CONCURRENCY: '2' }, workers: 2 },
+/**
+ * The service three ways: the cache off and on (the default) run side by side, their loads interleaved in
+ * ROUNDS rounds so that the machine's drift (30 % between runs minutes apart here) falls on both alike;
+ * then the cache on with two worker processes.
+ */
+const PAIRED = [
+  { name: 'cache off', env: { READ_CACHE_USERS: '0', WEB_CONCURRENCY: '1' } },
+  { name: 'cache on', env: { WEB_CONCURRENCY: '1' } },
 ];
+const WORKERS = { name: 'cache on, 2 workers', env: { WEB_CONCURRENCY: '2' }, workers: 2 };
+const ROUNDS = 3;
 
 function parseArgs(argv) {
   const options = parseOptions(
@@ -84,21 +90,54 @@ async function waitForWorkers(pid, workers) {
   await sleep(2_000); // the last one's start-up
 }
 
-/** One service variant: uniform reads, Zipf reads, writes (each after a warm-up), the largest process's RSS. */
-async function measureVariant({ load, loadOptions, options, service }) {
-  const rss = sampleRss(service.pid);
-  const warm = async (kind, seconds) => seconds > 0 && (await load({ ...loadOptions, kind, seconds }));
-  await warm('read', options.warmup);
-  log(`  uniform reads: ${options.seconds} s at ${options.connections} connections`);
-  const read = await load({ ...loadOptions, kind: 'read', seconds: options.seconds });
-  await warm('zipf', Math.max(1, Math.round(options.warmup / 2)));
-  log(`  zipf reads: ${options.seconds} s`);
-  const zipf = await load({ ...loadOptions, kind: 'zipf', seconds: options.seconds });
-  rss.stop();
-  await warm('write', Math.max(1, Math.round(options.warmup / 2)));
-  log(`  writes: ${options.seconds} s`);
-  const write = await load({ ...loadOptions, kind: 'write', seconds: options.seconds });
-  return { read, zipf, write, largest_process_rss_mb: rss.largestMb() };
+/** One load's figures from several rounds: rates and counts summed, p50 the median round's, p99 the worst. */
+function combine(rounds) {
+  const requests = rounds.reduce((sum, round) => sum + round.requests, 0);
+  const seconds = rounds.reduce((sum, round) => sum + round.requests / round.rate, 0);
+  const sorted = rounds.map((round) => round.p50_ms).sort((a, b) => a - b);
+  return {
+    ...rounds[0],
+    rate: Math.round((requests / seconds) * 10) / 10,
+    requests,
+    non2xx: rounds.reduce((sum, round) => sum + round.non2xx, 0),
+    socket_errors: rounds.reduce((sum, round) => sum + round.socket_errors, 0),
+    p50_ms: sorted[Math.floor(sorted.length / 2)],
+    p99_ms: Math.max(...rounds.map((round) => round.p99_ms)),
+    max_ms: Math.max(...rounds.map((round) => round.max_ms)),
+    rounds: rounds.length,
+  };
+}
+
+/**
+ * Uniform reads, Zipf reads and writes (each after a warm-up) against every service in `services`, in
+ * `rounds` rounds that visit the services in turn; with the largest process's RSS of each.
+ */
+async function measureServices({ load, loadOptions, options, services, rounds }) {
+  const rss = services.map((service) => sampleRss(service.pid));
+  const figures = services.map(() => ({ read: [], zipf: [], write: [] }));
+  const seconds = Math.max(2, Math.round(options.seconds / rounds));
+  for (const [kind, warmup, label] of [
+    ['read', options.warmup, 'uniform reads'],
+    ['zipf', Math.max(1, Math.round(options.warmup / 2)), 'zipf reads'],
+    ['write', Math.max(1, Math.round(options.warmup / 2)), 'writes'],
+  ]) {
+    if (kind === 'write') rss.forEach((sampler) => sampler.stop());
+    for (const service of services) {
+      if (warmup > 0) await load({ ...loadOptions, baseUrl: service.baseUrl, kind, seconds: warmup });
+    }
+    log(`  ${label}: ${rounds} x ${seconds} s each at ${options.connections} connections`);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, service] of services.entries()) {
+        figures[i][kind].push(await load({ ...loadOptions, baseUrl: service.baseUrl, kind, seconds }));
+      }
+    }
+  }
+  return figures.map((figure, i) => ({
+    read: combine(figure.read),
+    zipf: combine(figure.zipf),
+    write: combine(figure.write),
+    largest_process_rss_mb: rss[i].largestMb(),
+  }));
 }
 
 const log = (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -176,20 +215,22 @@ async function main() {
 
     // Every variant in this one run, so that their ratios share the machine's load at the time.
     result.variants = [];
-    for (const variant of VARIANTS) {
-      service = await startService({ root: ROOT, env: { ...serviceEnv, ...variant.env }, logFile });
-      if (variant.workers > 1) await waitForWorkers(service.pid, variant.workers);
-      log(`${variant.name}: service pid ${service.pid} at ${service.baseUrl}`);
-      const figures = await measureVariant({
-        load,
-        loadOptions: { ...loadOptions, baseUrl: service.baseUrl },
-        options,
-        service,
-      });
-      result.variants.push({ name: variant.name, env: variant.env, ...figures });
-      await service.stop();
-      service = undefined;
+    const paired = [];
+    service = { stop: () => Promise.all(paired.map((started) => started.stop())) };
+    for (const variant of PAIRED) {
+      paired.push(await startService({ root: ROOT, env: { ...serviceEnv, ...variant.env }, logFile }));
+      log(`${variant.name}: service pid ${paired.at(-1).pid} at ${paired.at(-1).baseUrl}`);
     }
+    const pairedFigures = await measureServices({ load, loadOptions, options, services: paired, rounds: ROUNDS });
+    PAIRED.forEach((variant, i) => result.variants.push({ name: variant.name, env: variant.env, ...pairedFigures[i] }));
+    await service.stop();
+    service = await startService({ root: ROOT, env: { ...serviceEnv, ...WORKERS.env }, logFile });
+    await waitForWorkers(service.pid, WORKERS.workers);
+    log(`${WORKERS.name}: service pid ${service.pid} at ${service.baseUrl}`);
+    const [workerFigures] = await measureServices({ load, loadOptions, options, services: [service], rounds: 1 });
+    result.variants.push({ name: WORKERS.name, env: WORKERS.env, ...workerFigures });
+    await service.stop();
+    service = undefined;
 
     log('pgbench: the read statement, the floor statement, the change set');
     const pgRead = await runPgbench({ ...pgOptions, name: 'read', script: readScript(captured, options.users) });
