@@ -84,6 +84,9 @@ describe('reliability/blocked-stdout', () => {
     const slowReader = setInterval(() => (stdout.isPaused() ? stdout.resume() : stdout.pause()), 20);
     try {
       await readSegments(running, 2_000, 16);
+      // Lines longer than a pipe writes whole (the access log's URL): cut to fit, never torn by the other worker.
+      const long = `/api/v1/users/1/segments?${'q'.repeat(12_000)}`;
+      for (let i = 0; i < 50; i++) await rawRequest(running.baseUrl, { method: 'GET', path: long, keepAlive: true });
     } finally {
       clearInterval(slowReader);
       stdout.resume();
@@ -92,6 +95,16 @@ describe('reliability/blocked-stdout', () => {
     expect(await running.exited(15_000)).toBe(0);
     await new Promise((resolve) => (stdout.readableEnded ? resolve(undefined) : stdout.once('end', resolve)));
     const lines = jsonLines(running.output());
-    expect(lines.filter((line) => line.msg === 'request completed')).toHaveLength(2_000);
+    const completed = lines.filter((line) => line.msg === 'request completed') as { req?: { url?: string } }[];
+    expect(completed).toHaveLength(2_050);
+    expect(completed.filter((line) => /\(11769 more characters\)$/.test(line.req?.url ?? ''))).toHaveLength(50);
+  });
+
+  (isPostgres() ? it : it.skip)('serves on with two workers when stdout is closed, and stops on SIGTERM', async () => {
+    const closed = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info', WEB_CONCURRENCY: '2' }));
+    closed.child.stdout!.destroy(); // EPIPE from now on
+    await readSegments(closed, 200);
+    closed.child.kill('SIGTERM');
+    expect(await closed.exited(5_000)).toBe(0);
   });
 });

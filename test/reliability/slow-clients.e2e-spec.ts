@@ -55,6 +55,26 @@ const expect408 = (answer: string) => {
   });
 };
 
+describe('slow clients, with a request timeout shorter than the headers timeout', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { HTTP_REQUEST_TIMEOUT_MS: '2000' } }); // headers: the default 10 s
+  });
+  afterAll(() => t.close());
+
+  it('answers 408 to a body that trickles in once HTTP_REQUEST_TIMEOUT_MS has passed', async () => {
+    const { socket, closed } = await open(Number(new URL(t.baseUrl).port));
+    const started = Date.now();
+    socket.write(
+      'POST /api/v1/segments HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n',
+    );
+    trickle(socket, 'x'.repeat(100));
+    expect408(await closed);
+    expect(Date.now() - started).toBeLessThan(5_000); // Node swapped the two: the 408 came after 10 s
+  });
+});
+
 describe('slow clients', () => {
   let t: TestApp;
   const port = () => Number(new URL(t.baseUrl).port);

@@ -41,7 +41,11 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
     requestTimeout: limits.httpRequestTimeoutMs,
     keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
     maxRequestsPerSocket: MAX_REQUESTS_PER_CONNECTION,
-    http: { headersTimeout: limits.httpHeadersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    // Node swaps the two when headersTimeout is the larger: headers are part of the request, so they get the less.
+    http: {
+      headersTimeout: Math.min(limits.httpHeadersTimeoutMs, limits.httpRequestTimeoutMs),
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
     // While closing, a request that still arrives on an open connection is served (with
     // `Connection: close`) rather than answered with Fastify's own 503, which is not the contract's shape.
     return503OnClosing: false,

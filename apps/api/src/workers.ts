@@ -1,4 +1,5 @@
 import cluster, { Worker } from 'node:cluster';
+import { stdoutLines } from './logging/stdout-lines';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -10,7 +11,7 @@ function primaryLogger(logLevel: string) {
   const line = (level: string, msg: string) => {
     if (logLevel === 'silent' || LEVELS.indexOf(level) < LEVELS.indexOf(logLevel)) return;
     const entry = { level, time: new Date().toISOString(), pid: process.pid, context: 'Workers', msg };
-    process.stdout.write(`${JSON.stringify(entry)}\n`);
+    stdoutLines().write(`${JSON.stringify(entry)}\n`);
   };
   return { log: (msg: string) => line('info', msg), error: (msg: string) => line('error', msg) };
 }
@@ -42,7 +43,9 @@ export function serveWithWorkers(count: number, logLevel: string, serve: () => P
     workers.add(worker);
     worker.on('exit', (code, signal) => {
       workers.delete(worker);
-      if (code !== 0) exitCode = 1;
+      // A worker still starting when the stop signal came ends by that signal: it stopped as asked.
+      const stoppedAsAsked = stopping && (signal === 'SIGTERM' || signal === 'SIGINT');
+      if (code !== 0 && !stoppedAsAsked) exitCode = 1;
       if (!stopping) {
         // A worker that fails to start has printed its one line: the primary adds none.
         if (listening)

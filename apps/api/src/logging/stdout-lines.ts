@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { constants, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** A pipe takes a write of up to PIPE_BUF (4096 bytes on Linux) whole: worker processes' lines never interleave. */
@@ -13,11 +13,44 @@ const RETRY_MS = 50;
 /** How long the process may spend at exit writing what is still held. */
 const EXIT_FLUSH_MS = 1_000;
 
+/** A string field of a line too long to be written whole is cut to this many characters. */
+const MAX_FIELD_CHARS = 256;
+
+/**
+ * A description of its own for `fd`'s file, non-blocking: whether fd 1 blocks is not this process's choice
+ * (a TTY does; a pipe shared by worker processes turns blocking when one of them exits and Node restores its
+ * flags), and a blocking write to a stdout nobody reads stops the process. Linux (/proc); elsewhere, or for a
+ * socket, `fd` itself.
+ */
+function nonBlockingDescriptionOf(fd: number): number {
+  try {
+    return openSync(`/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK);
+  } catch {
+    return fd;
+  }
+}
+
+/** `line` (one JSON object and a newline) cut to fit one atomic write: its long strings shortened. */
+function fitted(line: string): string {
+  try {
+    const cut = JSON.stringify(JSON.parse(line), (_key, value: unknown) =>
+      typeof value === 'string' && value.length > MAX_FIELD_CHARS
+        ? `${value.slice(0, MAX_FIELD_CHARS)}... (${value.length - MAX_FIELD_CHARS} more characters)`
+        : value,
+    );
+    if (Buffer.byteLength(cut) < ATOMIC_WRITE_BYTES) return `${cut}\n`;
+  } catch {
+    // not JSON: cut below
+  }
+  return `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, msg: `a log line of ${line.length} characters was too long to write whole`, start: line.slice(0, MAX_FIELD_CHARS) })}\n`;
+}
+
 /**
  * Log lines to a file descriptor without ever waiting for it: lines logged in one turn of the event loop
  * go out together at its end, in writes of whole lines of at most ATOMIC_WRITE_BYTES. When the reader
  * stops reading (a hung log shipper), lines wait in memory up to MAX_PENDING_LOG_BYTES and the service
- * goes on; the rest are dropped and counted in a line written once stdout takes lines again. At exit,
+ * goes on; the rest are dropped and counted in a line written once stdout takes lines again. A line too long
+ * to be written whole is cut to fit (its long strings shortened). At exit,
  * what waits gets EXIT_FLUSH_MS to go out, so a stuck reader cannot hold the process.
  */
 export class StdoutLines {
@@ -30,16 +63,22 @@ export class StdoutLines {
   private closed = false;
   private dropped = 0;
 
-  constructor(private readonly fd: number) {}
+  private readonly fd: number;
+
+  constructor(fd: number) {
+    this.fd = nonBlockingDescriptionOf(fd);
+  }
 
   write(line: string): void {
     if (this.closed) return;
-    const size = Buffer.byteLength(line);
+    let text = line;
+    let size = Buffer.byteLength(text);
+    if (size > ATOMIC_WRITE_BYTES) size = Buffer.byteLength((text = fitted(text)));
     if (this.pendingBytes + size > MAX_PENDING_LOG_BYTES) {
       this.dropped++;
       return;
     }
-    this.lines.push(line);
+    this.lines.push(text);
     this.bytes.push(size);
     this.pendingBytes += size;
     this.schedule(false);
@@ -86,7 +125,7 @@ export class StdoutLines {
     return true;
   }
 
-  /** Whole lines from the front, at most ATOMIC_WRITE_BYTES together (one longer line goes alone). */
+  /** Whole lines from the front, at most ATOMIC_WRITE_BYTES together. */
   private nextChunk(): Buffer {
     let count = 1;
     let size = this.bytes[0];
