@@ -1,5 +1,5 @@
-import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataDirLock } from '@app/infrastructure';
@@ -86,6 +86,45 @@ postgresOnly('the data directory lock: no database involved, checked once (in th
         DataDirLock.acquire(dir, 'the service').release();
       },
     );
+
+    const elsewhere = { boot: 'another-machine', pidNamespace: 'pid:[1]' };
+
+    it('refuses a holder in another PID namespace while it renews its lease, whatever its pid', () => {
+      const dir = mkdtempSync(join(root, 'elsewhere-'));
+      staleLock(dir, { pid: process.pid, role: 'the service', place: elsewhere });
+      const lock = join(dir, 'segments.lock');
+      const renewing = `setInterval(() => require('fs').utimesSync(${JSON.stringify(lock)}, new Date(), new Date()), 200)`;
+      const renew = spawn(process.execPath, ['-e', renewing], { stdio: 'ignore' });
+      try {
+        expect(() => DataDirLock.acquire(dir, 'the CLI (migrate)')).toThrow(
+          `is in use by the service, pid ${process.pid} (in another container or PID namespace)`,
+        );
+      } finally {
+        renew.kill('SIGKILL');
+      }
+    });
+
+    it('takes over a holder in another PID namespace whose lease lapsed', () => {
+      const dir = mkdtempSync(join(root, 'lapsed-'));
+      staleLock(dir, { pid: 1, role: 'the service', place: elsewhere });
+      DataDirLock.acquire(dir, 'the service').release();
+    });
+
+    it('renews its own lease, and a holder whose lock was taken from it exits at once', async () => {
+      const dir = mkdtempSync(join(root, 'renewed-'));
+      const holder = fork(join(__dirname, 'support/lock-racer.js'), [dir, String(Date.now())], {
+        env: { ...process.env, LOCK_MODULE },
+      });
+      expect(await new Promise((resolve) => holder.once('message', resolve))).toBe('won');
+      const lock = join(dir, 'segments.lock');
+      const before = statSync(lock).mtimeMs;
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(statSync(lock).mtimeMs).not.toBe(before);
+
+      const exit = new Promise((resolve) => holder.once('exit', (_code, signal) => resolve(signal)));
+      staleLock(dir, { pid: process.pid, role: 'another service', token: 'not-the-holders' });
+      expect(await exit).toBe('SIGKILL');
+    });
 
     it('refuses while the holder runs, naming it', () => {
       const dir = mkdtempSync(join(root, 'held-'));

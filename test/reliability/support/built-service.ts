@@ -29,11 +29,15 @@ function startProdNodeFlags(): string[] {
 
 /**
  * Starts `node dist/apps/api/src/main.js` with start:prod's node flags on a free loopback port and
- * waits until it is ready.
+ * waits until it is ready; `wrapper` runs it under another command (e.g. `unshare --pid --fork`).
  */
-export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
+export async function startBuiltService(
+  env: Record<string, string>,
+  options: { wrapper?: string[] } = {},
+): Promise<BuiltService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...startProdNodeFlags(), API_MAIN], {
+  const [command, ...args] = [...(options.wrapper ?? []), process.execPath, ...startProdNodeFlags(), API_MAIN];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
