@@ -46,7 +46,7 @@ export class ChangeLogAlways1796017300000 implements MigrationInterface {
 }
 
 /** The change log's triggers on memberships (MembershipChanges, MembershipChangesComplete). */
-export const CHANGE_LOG_TRIGGERS = [
+const CHANGE_LOG_TRIGGERS = [
   'memberships_record_insert',
   'memberships_record_update',
   'memberships_record_delete',
