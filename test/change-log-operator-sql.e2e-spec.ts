@@ -73,6 +73,26 @@ describeOnPostgres("an operator's SQL, with or without session_replication_role 
     }
   }
 
+  it('empties the caches at every poll while a change-log trigger is not ALWAYS (as pg_restore --disable-triggers leaves it)', async () => {
+    await first.http
+      .patch('/api/v1/users/301/segments')
+      .send({ add: ['OPS_A'] })
+      .expect(200);
+    await cachedOnBoth([301]);
+    // pg_restore --disable-triggers ends with ENABLE TRIGGER ALL: the triggers fire on origin only.
+    await plain.query(`ALTER TABLE memberships ENABLE TRIGGER ALL`);
+    try {
+      await replica.query(`DELETE FROM memberships WHERE user_id = 301`); // logs nothing
+      await showsTruthWithinOneSecond(second, [301]);
+      await showsTruthWithinOneSecond(first, [301]);
+      expect(await slugsOn(second, 301)).toEqual([]);
+    } finally {
+      for (const operation of ['insert', 'update', 'delete', 'truncate']) {
+        await plain.query(`ALTER TABLE memberships ENABLE ALWAYS TRIGGER memberships_record_${operation}`);
+      }
+    }
+  });
+
   for (const [role, client] of [
     ['replica', () => replica],
     ['origin', () => plain],
