@@ -211,3 +211,25 @@ CREATE TRIGGER memberships_record_truncate AFTER TRUNCATE ON memberships
 FOR EACH STATEMENT EXECUTE FUNCTION record_memberships_truncate();
 CREATE TRIGGER memberships_record_delete AFTER DELETE ON memberships
 REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION record_membership_change();
+
+-- Under session_replication_role = replica (an operator's session, logical replication's apply) only
+-- ALWAYS triggers fire: the change log records every write to memberships whoever makes it (migration
+-- ChangeLogAlways). pg_restore --disable-triggers re-enables triggers as ORIGIN: run these again after it.
+ALTER TABLE memberships ENABLE ALWAYS TRIGGER memberships_record_insert;
+ALTER TABLE memberships ENABLE ALWAYS TRIGGER memberships_record_update;
+ALTER TABLE memberships ENABLE ALWAYS TRIGGER memberships_record_delete;
+ALTER TABLE memberships ENABLE ALWAYS TRIGGER memberships_record_truncate;
+
+-- Slugs never change (contract): the database refuses an UPDATE of a slug, under any replication role.
+CREATE FUNCTION refuse_slug_change() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'slugs never change: segment % keeps the slug %, not %', OLD.id, OLD.slug, NEW.slug
+    USING ERRCODE = 'integrity_constraint_violation',
+          HINT = 'create a segment with the new slug and move the members to it';
+END
+$fn$;
+
+CREATE TRIGGER segments_slug_never_changes BEFORE UPDATE OF slug ON segments
+FOR EACH ROW WHEN (OLD.slug IS DISTINCT FROM NEW.slug) EXECUTE FUNCTION refuse_slug_change();
+ALTER TABLE segments ENABLE ALWAYS TRIGGER segments_slug_never_changes;

@@ -22,7 +22,7 @@ const CATALOG_QUERIES = {
             WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1, 2`,
   functions: `SELECT proname, regexp_replace(pg_get_functiondef(oid), '\\s+', ' ', 'g') AS definition
               FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1`,
-  triggers: `SELECT tgrelid::regclass::text AS table_name, tgname, pg_get_triggerdef(oid) AS definition
+  triggers: `SELECT tgrelid::regclass::text AS table_name, tgname, pg_get_triggerdef(oid) AS definition, tgenabled
              FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`,
 };
 
@@ -71,9 +71,12 @@ describeOnPostgres('docker/schema.sql', () => {
       'record_membership_change',
       'record_membership_update',
       'record_memberships_truncate',
+      'refuse_slug_change',
       'segment_bucket',
     ]);
-    expect(expected.triggers).toHaveLength(4);
+    expect(expected.triggers).toHaveLength(5);
+    // Fired also under session_replication_role = replica (ALTER TABLE ... ENABLE ALWAYS TRIGGER, not in the definition).
+    expect(expected.triggers.map((t) => (t as { tgenabled: string }).tgenabled)).toEqual(['A', 'A', 'A', 'A', 'A']);
     expect(actual).toEqual(expected);
   });
 

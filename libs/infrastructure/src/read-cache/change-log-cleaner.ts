@@ -4,16 +4,36 @@ import { SqlExecutor } from '../persistence/sql-executor';
 const EVERY_MS = 60_000;
 const KEEP_MS = 3_600_000;
 
+/** The first deletion of a process: the rows of every transaction that had ended by snapshot $1. */
+const DELETE_ENDED_BY = `
+  DELETE FROM membership_changes
+  WHERE xid < pg_snapshot_xmax($1::pg_snapshot) AND xid <> ALL (ARRAY(SELECT pg_snapshot_xip($1::pg_snapshot)))`;
+
+/**
+ * Each later one: the rows of transactions that ended between the previous deletion's snapshot $1 and
+ * snapshot $2, as the poller reads them (ChangeLogPoller's CHANGES_SINCE): those that started after $1
+ * (an index range) and those in progress in $1 that are no longer in $2 (index lookups). What an open
+ * transaction wrote waits until it ends; nothing is read twice, however long it stays open.
+ */
+const DELETE_ENDED_BETWEEN = `
+  DELETE FROM membership_changes
+  WHERE (xid >= pg_snapshot_xmax($1::pg_snapshot) AND xid < pg_snapshot_xmax($2::pg_snapshot)
+         AND xid <> ALL (ARRAY(SELECT pg_snapshot_xip($2::pg_snapshot))))
+     OR xid = ANY (ARRAY(SELECT pg_snapshot_xip($1::pg_snapshot) EXCEPT SELECT pg_snapshot_xip($2::pg_snapshot)))`;
+
 /**
  * Deletes change-log rows of transactions that ended more than an hour ago, every minute, cache on or
- * off (the triggers record regardless). Each minute it notes the oldest transaction still running
- * (the xmin of a snapshot); an hour later, every transaction older than that one has long committed
- * or aborted, so every poller has seen its rows (a poller needs only what committed since its last
- * poll, a second ago at most). Only the xid index is read.
+ * off (the triggers record regardless). Each minute it notes a snapshot; an hour later it deletes the
+ * rows of the transactions that had ended by then (below the snapshot's xmax, not in its in-progress
+ * list): every poller has seen those (a poller needs only what committed since its last poll, a second
+ * ago at most). A transaction open for hours keeps its own rows, and no one else's: the snapshot's xmin,
+ * which it pins, is not the bound. Each deletion reads only the rows since the previous one (the xid index).
  */
 export class ChangeLogCleaner implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
-  private readonly noted: { at: number; xmin: string }[] = [];
+  private readonly noted: { at: number; snapshot: string }[] = [];
+  /** The snapshot of this process's last deletion: everything that had ended by it is gone. */
+  private deletedBy: string | undefined;
 
   constructor(private readonly sql: SqlExecutor) {}
 
@@ -27,17 +47,17 @@ export class ChangeLogCleaner implements OnModuleInit, OnApplicationShutdown {
   }
 
   async clean(now = Date.now()): Promise<void> {
-    const [{ xmin }] = await this.sql.rows<{ xmin: string }>(
-      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
-    );
-    this.noted.push({ at: now, xmin });
+    const [{ snapshot }] = await this.sql.rows<{ snapshot: string }>(`SELECT pg_current_snapshot()::text AS snapshot`);
+    this.noted.push({ at: now, snapshot });
     let due: string | undefined;
-    while (this.noted.length > 0 && now - this.noted[0].at >= KEEP_MS) due = this.noted.shift()!.xmin;
-    if (due !== undefined) await this.deleteEndedBefore(due);
+    while (this.noted.length > 0 && now - this.noted[0].at >= KEEP_MS) due = this.noted.shift()!.snapshot;
+    if (due !== undefined) await this.deleteEndedBy(due);
   }
 
-  /** Deletes the rows of transactions older than `xmin`, the xmin of a snapshot: all of them have ended. */
-  async deleteEndedBefore(xmin: string): Promise<void> {
-    await this.sql.rows(`DELETE FROM membership_changes WHERE xid < $1::xid8`, [xmin]);
+  /** Deletes the rows of the transactions that had ended by `snapshot` (a pg_snapshot's text). */
+  async deleteEndedBy(snapshot: string): Promise<void> {
+    if (this.deletedBy === undefined) await this.sql.rows(DELETE_ENDED_BY, [snapshot]);
+    else await this.sql.rows(DELETE_ENDED_BETWEEN, [this.deletedBy, snapshot]);
+    this.deletedBy = snapshot;
   }
 }

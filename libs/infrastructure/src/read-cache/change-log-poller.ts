@@ -11,14 +11,32 @@ const POLL_MS = 200;
 const RECONNECT_MS = 500;
 
 /**
- * The users changed by transactions that committed after snapshot $1 and before this statement's own
- * snapshot (returned, for the next poll). 0 stands for "everyone" (a bulk change recorded as NULL).
+ * The users changed by transactions that committed after snapshot $1 (the previous poll's) and before
+ * this statement's own snapshot (returned, for the next poll). 0 stands for "everyone" (a bulk change
+ * recorded as NULL). Such a transaction either started after $1 (xid at or past its xmax: an index range
+ * over what was written since) or was in progress in $1 and has ended since (xid in its xip list and not
+ * in this snapshot's: index lookups, each transaction's rows once, when it ends). Rows of transactions
+ * still in progress are invisible to this statement and wait for a later poll. So a poll reads what was
+ * written since the previous one, however long a transaction stays open (the snapshots' xmin, which an
+ * open transaction pins, bounds nothing here). `always`: whether every change-log trigger fires under
+ * any session_replication_role (pg_restore --disable-triggers re-enables them as ORIGIN, and logs
+ * nothing while they are disabled): when not, nothing the log says can be trusted.
  */
-const CHANGES_SINCE = `
-  SELECT pg_current_snapshot()::text AS snapshot,
-    (SELECT array_agg(DISTINCT coalesce(user_id, 0))
-     FROM membership_changes
-     WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS users`;
+export const CHANGES_SINCE = `
+  WITH now AS (SELECT pg_current_snapshot() AS snapshot)
+  SELECT now.snapshot::text AS snapshot,
+    (SELECT array_agg(DISTINCT coalesce(c.user_id, 0)) FROM (
+       SELECT user_id FROM membership_changes
+       WHERE xid >= pg_snapshot_xmax($1::pg_snapshot) AND xid < pg_snapshot_xmax(now.snapshot)
+       UNION ALL
+       SELECT user_id FROM membership_changes
+       WHERE xid = ANY (ARRAY(SELECT pg_snapshot_xip($1::pg_snapshot) EXCEPT SELECT pg_snapshot_xip(now.snapshot)))
+     ) c) AS users,
+    (SELECT count(*) = 4 FROM pg_trigger
+     WHERE tgrelid = 'memberships'::regclass AND tgenabled = 'A'
+       AND tgname IN ('memberships_record_insert', 'memberships_record_update',
+                      'memberships_record_delete', 'memberships_record_truncate')) AS always
+  FROM now`;
 
 /**
  * PostgreSQL mode: a dedicated connection that polls the change log (migration MembershipChanges) for
@@ -34,6 +52,7 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private lostLogged = false;
+  private notAlwaysLogged = false;
 
   /**
    * `router`: what another instance changed is also fenced from the replicas, so that a cache miss for
@@ -89,10 +108,20 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
       if (this.lostLogged) this.logger.log('read cache polling again: cache on');
       this.lostLogged = false;
     } else {
-      const { rows } = await client.query<{ snapshot: string; users: string[] | null }>(CHANGES_SINCE, [this.snapshot]);
+      const { rows } = await client.query<{ snapshot: string; users: string[] | null; always: boolean }>(
+        CHANGES_SINCE,
+        [this.snapshot],
+      );
       if (this.client !== client) return;
       const users = (rows[0].users ?? []).map(Number);
-      if (users.includes(0)) {
+      if (!rows[0].always && !this.notAlwaysLogged) {
+        this.logger.warn(
+          'the change-log triggers on memberships do not all fire ALWAYS (after pg_restore --disable-triggers?): ' +
+            'every poll empties the read cache until ALTER TABLE memberships ENABLE ALWAYS TRIGGER ... (docs/scaling.md)',
+        );
+      }
+      this.notAlwaysLogged = !rows[0].always;
+      if (users.includes(0) || !rows[0].always) {
         this.cache.invalidateAll();
         this.router.allWritten();
       } else {
