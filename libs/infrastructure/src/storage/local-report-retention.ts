@@ -24,7 +24,9 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 
  * first) is built from the folder once and kept up to date by each write, so a write finds what to delete
  * without listing the folder. Other processes (WEB_CONCURRENCY) write and delete there too: the periodic
  * pass lists the folder again, a file's own mtime is checked before it is deleted (another process may
- * have written it since), and a file already gone (ENOENT) counts as deleted. Temporary files are never
+ * have written it since), and a file already gone (ENOENT) counts as deleted. Between two passes a process
+ * counts only the files it has seen, so with several workers the folder may exceed REPORT_MAX_FILES by what
+ * the others wrote since the last pass; each pass brings it back within the bound. Temporary files are never
  * indexed; one left behind by a crash is deleted once it has not been written for the retention time.
  */
 export class LocalReportRetention {
