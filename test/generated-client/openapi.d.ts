@@ -218,7 +218,7 @@ export interface components {
              * @example SEGMENT_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICTING_CHANGES" | "INVALID_PERIOD" | "INVALID_CURSOR" | "UNAUTHORIZED" | "FORBIDDEN" | "SEGMENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "REQUEST_TIMEOUT" | "SEGMENT_EXISTS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "REPORT_STORAGE_FAILED" | "DATABASE_UNAVAILABLE" | "REPORTS_BUSY" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICTING_CHANGES" | "INVALID_PERIOD" | "INVALID_CURSOR" | "UNAUTHORIZED" | "FORBIDDEN" | "SEGMENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "REQUEST_TIMEOUT" | "SEGMENT_EXISTS" | "REPORT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "REPORT_STORAGE_FAILED" | "DATABASE_UNAVAILABLE" | "REPORTS_BUSY" | "SERVICE_UNAVAILABLE";
             /** @example segments not found: AVITO_X */
             message: string;
             /**
@@ -2428,7 +2428,7 @@ export interface operations {
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
             path: {
-                /** @description The file name from a report url; any other name is 404 */
+                /** @description The file name from a report url; any other name is 404. A file deleted to keep report storage bounded (REPORT_RETENTION_HOURS, REPORT_MAX_FILES) is 410 (404 once this instance no longer remembers it): run the report again */
                 name: string;
             };
             cookie?: never;
@@ -2502,6 +2502,21 @@ export interface operations {
                         statusCode?: 408;
                         /** @enum {unknown} */
                         code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
+            /** @description Error: REPORT_EXPIRED */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 410;
+                        /** @enum {unknown} */
+                        code?: "REPORT_EXPIRED";
                     };
                 };
             };

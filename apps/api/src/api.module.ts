@@ -5,6 +5,7 @@ import { AppConfig, InfrastructureModule } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
 import { RateLimit } from './http/security/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
+import { ReportRetentionJob } from './jobs/report-retention.job';
 import { LoggingModule } from './logging/logging.module';
 import { DatabasePoolMetrics } from './metrics/database-pool.metrics';
 import { Metrics } from './metrics/metrics';
@@ -30,6 +31,7 @@ export class ApiModule {
         ...USE_CASES,
         { provide: ReportBuilds, useFactory: () => new ReportBuilds(config.reportConcurrency, config.reportQueue) },
         ExpirySweepJob,
+        ReportRetentionJob,
         Metrics,
         DatabasePoolMetrics,
         ReportBuildsMetrics,

@@ -12,5 +12,6 @@ export * from './users/register-users';
 export * from './memberships/expire-memberships';
 export * from './reports/build-history-report';
 export * from './reports/open-report-file';
+export * from './reports/prune-reports';
 export * from './reports/report-builds';
 export * from './use-cases';

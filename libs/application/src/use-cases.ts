@@ -1,6 +1,7 @@
 import { ExpireMemberships } from './memberships/expire-memberships';
 import { BuildHistoryReport } from './reports/build-history-report';
 import { OpenReportFile } from './reports/open-report-file';
+import { PruneReports } from './reports/prune-reports';
 import { CreateSegment } from './segments/create-segment';
 import { DeleteSegment } from './segments/delete-segment';
 import { GetSegment } from './segments/get-segment';
@@ -27,4 +28,5 @@ export const USE_CASES = [
   ExpireMemberships,
   BuildHistoryReport,
   OpenReportFile,
+  PruneReports,
 ];

@@ -17,6 +17,9 @@ export interface DriveFile {
   content: Buffer;
   permissions: { type: string; role: string }[];
   webViewLink: string;
+  appProperties: Record<string, string>;
+  /** When the content was last written (a test may move it back). */
+  modifiedTime: Date;
 }
 
 export interface RecordedRequest {
@@ -44,7 +47,7 @@ interface InjectedFailure {
 
 interface UploadSession {
   fileId?: string;
-  metadata: { name?: string; parents?: string[]; mimeType?: string };
+  metadata: { name?: string; parents?: string[]; mimeType?: string; appProperties?: Record<string, string> };
   received: Buffer[];
   bytes: number;
 }
@@ -67,8 +70,9 @@ class DriveError extends Error {
 
 /**
  * The part of Google's OAuth token endpoint and Drive v3 that the report storage uses, on a loopback port:
- * JWT-bearer sign-in (checked against a key pair made at start), files.list by name and folder, multipart
- * and resumable uploads to create and update, permissions.create and files.get. Every request is recorded,
+ * JWT-bearer sign-in (checked against a key pair made at start), files.list by name, folder, appProperties and
+ * modifiedTime (paged), multipart and resumable uploads to create and update, permissions.create, files.get and
+ * files.delete. Every request is recorded,
  * and the next matching requests can be made to fail.
  */
 export class FakeGoogleDrive {
@@ -173,6 +177,7 @@ export class FakeGoogleDrive {
       let match: RegExpExecArray | null;
       if (method === 'GET' && path === '/drive/v3/files') return this.list(query);
       if (method === 'GET' && (match = /^\/drive\/v3\/files\/([^/]+)$/.exec(path))) return this.get(match[1]);
+      if (method === 'DELETE' && (match = /^\/drive\/v3\/files\/([^/]+)$/.exec(path))) return this.remove(match[1]);
       if (method === 'POST' && (match = /^\/drive\/v3\/files\/([^/]+)\/permissions$/.exec(path))) {
         return this.permit(match[1], body);
       }
@@ -211,9 +216,13 @@ export class FakeGoogleDrive {
     }
   }
 
-  /** Understands the conditions the adapter writes: name = '…', '…' in parents, trashed = false. */
+  /**
+   * Understands the conditions the adapter writes: name = '…', '…' in parents, trashed = false,
+   * appProperties has { key='…' and value='…' }, modifiedTime < '…'; pages with pageSize and pageToken.
+   */
   private list(query: URLSearchParams): Reply {
-    const conditions = (query.get('q') ?? '').split(' and ');
+    // ' and ' joins conditions, except inside appProperties' braces.
+    const conditions = (query.get('q') ?? '').split(/ and (?![^{]*\})/);
     let files = [...this.files.values()];
     for (const condition of conditions) {
       let match: RegExpExecArray | null;
@@ -223,18 +232,36 @@ export class FakeGoogleDrive {
       } else if ((match = /^'((?:[^'\\]|\\.)*)' in parents$/.exec(condition))) {
         const parent = unescape(match[1]);
         files = files.filter((file) => file.parents.includes(parent));
+      } else if (
+        (match = /^appProperties has \{ key='((?:[^'\\]|\\.)*)' and value='((?:[^'\\]|\\.)*)' \}$/.exec(condition))
+      ) {
+        const [key, value] = [unescape(match[1]), unescape(match[2])];
+        files = files.filter((file) => file.appProperties[key] === value);
+      } else if ((match = /^modifiedTime < '([^']+)'$/.exec(condition))) {
+        const before = new Date(match[1]);
+        if (Number.isNaN(before.getTime())) throw new DriveError(400, `Invalid Value: ${condition}`, 'invalid');
+        files = files.filter((file) => file.modifiedTime < before);
       } else if (condition !== 'trashed = false') {
         throw new DriveError(400, `Invalid Value: q contains ${condition}`, 'invalid');
       }
     }
     const pageSize = Number(query.get('pageSize') ?? 100);
+    const from = Number(query.get('pageToken') ?? 0);
+    const next = from + pageSize < files.length ? { nextPageToken: String(from + pageSize) } : {};
     return {
       status: 200,
       body: {
         kind: 'drive#fileList',
-        files: files.slice(0, pageSize).map((file) => ({ id: file.id, name: file.name })),
+        ...next,
+        files: files.slice(from, from + pageSize).map((file) => ({ id: file.id, name: file.name })),
       },
     };
+  }
+
+  private remove(fileId: string): Reply {
+    this.file(fileId);
+    this.files.delete(fileId);
+    return { status: 204 };
   }
 
   private get(fileId: string): Reply {
@@ -317,7 +344,9 @@ export class FakeGoogleDrive {
     if (fileId) {
       file = this.file(fileId);
       file.content = content;
+      file.modifiedTime = new Date();
       if (metadata.mimeType) file.mimeType = metadata.mimeType;
+      Object.assign(file.appProperties, metadata.appProperties);
     } else {
       const id = `file-${this.nextId++}-${randomBytes(4).toString('hex')}`;
       file = {
@@ -328,6 +357,8 @@ export class FakeGoogleDrive {
         content,
         permissions: [],
         webViewLink: `https://drive.google.com/file/d/${id}/view?usp=drivesdk`,
+        appProperties: { ...metadata.appProperties },
+        modifiedTime: new Date(),
       };
       this.files.set(id, file);
     }

@@ -40,14 +40,16 @@ export class ReportsController {
   })
   @ApiParam({
     name: 'name',
-    description: 'The file name from a report url; any other name is 404',
+    description:
+      'The file name from a report url; any other name is 404. A file deleted to keep report storage bounded ' +
+      '(REPORT_RETENTION_HOURS, REPORT_MAX_FILES) is 410 (404 once this instance no longer remembers it): run the report again',
     schema: { type: 'string', example: 'history-2023-08-all-ru.csv' },
   })
   @ApiOkResponse({
     description: 'The CSV file, as an attachment (Content-Disposition)',
     content: { 'text/csv': { schema: { type: 'string', format: 'binary' } } },
   })
-  @ApiErrors('REPORT_NOT_FOUND', 'REPORT_STORAGE_FAILED')
+  @ApiErrors('REPORT_NOT_FOUND', 'REPORT_EXPIRED', 'REPORT_STORAGE_FAILED')
   // A new run replaces the file under the same name: caches must ask again.
   @Header('Cache-Control', 'no-cache')
   async file(@Param('name') name: string): Promise<StreamableFile> {

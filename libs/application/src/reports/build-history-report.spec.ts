@@ -4,7 +4,7 @@ import { InvalidPeriodError } from '@app/domain';
 import { FakeClock } from '../../../../test/support/fake-clock';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '../ports/history-report-source';
 import { NO_COUNTERS } from '../ports/outcome-counters';
-import { ReportFile, ReportStorage, StoredReport } from '../ports/report-storage';
+import { PrunedReports, ReportFile, ReportStorage, StoredReport } from '../ports/report-storage';
 import { BuildHistoryReport } from './build-history-report';
 import { ReportBuilds } from './report-builds';
 
@@ -28,6 +28,12 @@ class MemoryStorage extends ReportStorage {
   }
   async open(): Promise<ReportFile | undefined> {
     return undefined;
+  }
+  wasDeleted(): boolean {
+    return false;
+  }
+  async prune(): Promise<PrunedReports> {
+    return { deleted: 0, failed: 0 };
   }
 }
 

@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'INVALID_PERIOD'
   | 'INVALID_CURSOR'
   | 'REPORT_NOT_FOUND'
+  | 'REPORT_EXPIRED'
   | 'REPORT_STORAGE_FAILED'
   | 'REPORTS_BUSY';
 

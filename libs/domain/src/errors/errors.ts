@@ -36,7 +36,16 @@ export class ReportNotFoundError extends DomainError {
   readonly code = 'REPORT_NOT_FOUND';
 
   constructor(name: string) {
-    super(`report not found: ${name}`, { name });
+    super(`report not found: ${name}; run the report again`, { name });
+  }
+}
+
+/** The file was there once: report storage deleted it (REPORT_RETENTION_HOURS, REPORT_MAX_FILES). */
+export class ReportExpiredError extends DomainError {
+  readonly code = 'REPORT_EXPIRED';
+
+  constructor(name: string) {
+    super(`report expired: ${name} was deleted to keep report storage bounded; run the report again`, { name });
   }
 }
 

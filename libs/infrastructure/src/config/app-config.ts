@@ -47,6 +47,10 @@ export class AppConfig {
   reportConcurrency!: number;
   /** Report requests that may wait for a build slot; more get 503 REPORTS_BUSY. */
   reportQueue!: number;
+  /** Report files older than this are deleted (local files by last write, Drive files the service uploaded). */
+  reportRetentionHours!: number;
+  /** Local report files kept at most; beyond it the least recently written are deleted. */
+  reportMaxFiles!: number;
   /** Users whose answers each process keeps (the read cache); 0: no cache. */
   readCacheUsers!: number;
   /** Worker processes sharing the port (PostgreSQL only: embedded PGlite allows one process). */
@@ -178,6 +182,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpMaxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     reportConcurrency: integer(env, 'REPORT_CONCURRENCY', 2, 1, 64),
     reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
+    reportRetentionHours: integer(env, 'REPORT_RETENTION_HOURS', 168, 1, 87_600),
+    reportMaxFiles: integer(env, 'REPORT_MAX_FILES', 10_000, 1, 10_000_000),
     readCacheUsers: integer(env, 'READ_CACHE_USERS', 50_000, 0, 10_000_000),
     webConcurrency,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

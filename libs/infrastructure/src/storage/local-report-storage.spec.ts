@@ -1,4 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,10 +18,11 @@ describe('LocalReportStorage', () => {
   let directory: string;
   let storage: LocalReportStorage;
   const NAME = 'history-2023-08-all-ru.csv';
+  const LIMITS = { maxAgeMs: 3_600_000, maxFiles: 3 };
 
   beforeEach(() => {
     directory = join(mkdtempSync(join(tmpdir(), 'local-reports-')), 'reports');
-    storage = new LocalReportStorage(directory, 'http://localhost:8080/api/v1/reports/files');
+    storage = new LocalReportStorage(directory, 'http://localhost:8080/api/v1/reports/files', LIMITS);
   });
   afterEach(() => rmSync(join(directory, '..'), { recursive: true, force: true }));
 
@@ -56,5 +66,41 @@ describe('LocalReportStorage', () => {
 
   it('refuses to save under a name that is not a report name', async () => {
     await expect(storage.save('../escape.csv', Readable.from([]))).rejects.toThrow('not a report name');
+  });
+
+  it('on a write, deletes what the folder held over its bounds at start: too old, then the least recently written', async () => {
+    mkdirSync(directory, { recursive: true });
+    const written = (file: string, hoursAgo: number) => {
+      writeFileSync(join(directory, file), file);
+      const then = new Date(Date.now() - hoursAgo * 3_600_000);
+      utimesSync(join(directory, file), then, then);
+    };
+    written('history-2023-01-all-ru.csv', 2);
+    written('history-2023-02-all-ru.csv', 0.5);
+    written('history-2023-03-all-ru.csv', 0.3);
+    written('history-2023-04-all-ru.csv', 0.4);
+    written('.history-2023-05-all-ru.csv.1.tmp', 0.1);
+    await storage.save(NAME, Readable.from([Buffer.from('new\n')]));
+    expect(readdirSync(directory).sort()).toEqual([
+      '.history-2023-05-all-ru.csv.1.tmp',
+      'history-2023-03-all-ru.csv',
+      'history-2023-04-all-ru.csv',
+      NAME,
+    ]);
+    expect(storage.wasDeleted('history-2023-01-all-ru.csv')).toBe(true);
+    expect(storage.wasDeleted('history-2023-02-all-ru.csv')).toBe(true);
+    expect(storage.wasDeleted('history-2023-03-all-ru.csv')).toBe(false);
+    await storage.save('history-2023-02-all-ru.csv', Readable.from([Buffer.from('again\n')]));
+    expect(storage.wasDeleted('history-2023-02-all-ru.csv')).toBe(false);
+    expect(readdirSync(directory).sort()).toEqual([
+      '.history-2023-05-all-ru.csv.1.tmp',
+      'history-2023-02-all-ru.csv',
+      'history-2023-03-all-ru.csv',
+      NAME,
+    ]);
+  });
+
+  it('prunes an empty or missing folder without failing', async () => {
+    await expect(storage.prune()).resolves.toEqual({ deleted: 0, failed: 0 });
   });
 });

@@ -4,18 +4,27 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ReportFile, ReportStorage, StoredReport } from '@app/application';
+import { PrunedReports, ReportFile, ReportStorage, StoredReport } from '@app/application';
 import { isHistoryReportName, ReportStorageError } from '@app/domain';
+import { LocalReportRetention, RetentionLimits } from './local-report-retention';
 
 // File system codes only: messages carry paths, which answers must not show.
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown error';
 
-/** Reports as files under `directory`, linked as `filesUrl/<name>` (served by the reports controller). */
+/**
+ * Reports as files under `directory`, linked as `filesUrl/<name>` (served by the reports controller), kept
+ * within `limits` (LocalReportRetention): checked after each write and by the periodic prune.
+ */
 export class LocalReportStorage implements ReportStorage {
+  private readonly retention: LocalReportRetention;
+
   constructor(
     private readonly directory: string,
     private readonly filesUrl: string,
-  ) {}
+    limits: RetentionLimits,
+  ) {
+    this.retention = new LocalReportRetention(directory, limits);
+  }
 
   async save(name: string, csv: Readable): Promise<StoredReport> {
     if (!isHistoryReportName(name)) throw new Error(`not a report name: ${name}`);
@@ -37,7 +46,17 @@ export class LocalReportStorage implements ReportStorage {
         throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
       throw error;
     }
+    // The report is written whatever happens to the others; a file that cannot be deleted waits for the next pass.
+    await this.retention.written(name).catch(() => undefined);
     return { url: `${this.filesUrl}/${name}` };
+  }
+
+  wasDeleted(name: string): boolean {
+    return this.retention.wasDeleted(name);
+  }
+
+  prune(): Promise<PrunedReports> {
+    return this.retention.prune();
   }
 
   async open(name: string): Promise<ReportFile | undefined> {

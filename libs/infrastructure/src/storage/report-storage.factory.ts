@@ -7,6 +7,8 @@ import { LocalReportStorage } from './local-report-storage';
 /** Where the API serves local report files (ReportsController). */
 export const LOCAL_REPORT_FILES_PATH = '/api/v1/reports/files';
 
+const HOUR_MS = 3_600_000;
+
 /** REPORT_STORAGE picks the adapter: files under DATA_DIR/reports (default) or Google Drive. */
 export function createReportStorage(config: AppConfig): ReportStorage {
   if (config.reportStorage === 'gdrive') {
@@ -14,7 +16,11 @@ export function createReportStorage(config: AppConfig): ReportStorage {
       keyFile: config.googleCredentialsFile!,
       folderId: config.gdriveFolderId,
       apiUrl: config.gdriveApiUrl,
+      retentionMs: config.reportRetentionHours * HOUR_MS,
     });
   }
-  return new LocalReportStorage(join(config.dataDir, 'reports'), `${config.publicBaseUrl}${LOCAL_REPORT_FILES_PATH}`);
+  return new LocalReportStorage(join(config.dataDir, 'reports'), `${config.publicBaseUrl}${LOCAL_REPORT_FILES_PATH}`, {
+    maxAgeMs: config.reportRetentionHours * HOUR_MS,
+    maxFiles: config.reportMaxFiles,
+  });
 }

@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream';
 import { drive, drive_v3 } from '@googleapis/drive';
-import { ReportFile, ReportStorage, StoredReport } from '@app/application';
+import { PrunedReports, ReportFile, ReportStorage, StoredReport } from '@app/application';
 import { ReportStorageError } from '@app/domain';
 import { ChunkReader } from './chunk-reader';
 import { createDriveAuth, DriveAuth } from './drive-auth';
+import { driveQuote } from './drive-query';
+import { DriveRetention, REPORT_APP_PROPERTIES } from './drive-retention';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from './drive-retry';
 import { ResumableUpload } from './resumable-upload';
 
@@ -20,6 +22,8 @@ export interface GoogleDriveSettings {
   /** Resumable chunk size; a report larger than one chunk is uploaded resumably, a smaller one in one request. */
   chunkBytes?: number;
   retry?: RetryPolicy;
+  /** Files this service uploaded and has not written for this long are deleted by `prune` (default 168 h). */
+  retentionMs?: number;
 }
 
 /**
@@ -34,6 +38,7 @@ export class GoogleDriveReportStorage implements ReportStorage {
   /** The API's rootUrl must go with every call, or media uploads still go to Google. */
   private readonly callOptions: { rootUrl: string; retry: false };
   private readonly saving = new Map<string, Promise<unknown>>();
+  private readonly retention: DriveRetention;
 
   constructor(private readonly settings: GoogleDriveSettings) {
     this.auth = createDriveAuth(settings.keyFile);
@@ -44,6 +49,13 @@ export class GoogleDriveReportStorage implements ReportStorage {
     }
     this.retry = settings.retry ?? DEFAULT_RETRY;
     this.callOptions = { rootUrl: `${settings.apiUrl}/`, retry: false };
+    this.retention = new DriveRetention({
+      files: this.files,
+      callOptions: this.callOptions,
+      retry: this.retry,
+      folderId: settings.folderId,
+      retentionMs: settings.retentionMs ?? 168 * 3_600_000,
+    });
   }
 
   save(name: string, csv: Readable): Promise<StoredReport> {
@@ -63,6 +75,15 @@ export class GoogleDriveReportStorage implements ReportStorage {
     return undefined;
   }
 
+  /** Drive answers a deleted file's link itself. */
+  wasDeleted(): boolean {
+    return false;
+  }
+
+  prune(): Promise<PrunedReports> {
+    return this.retention.prune();
+  }
+
   private async upload(name: string, csv: Readable): Promise<StoredReport> {
     const chunks = new ChunkReader(csv, this.chunkBytes);
     const first = await chunks.next();
@@ -74,7 +95,7 @@ export class GoogleDriveReportStorage implements ReportStorage {
       const base = `${this.settings.apiUrl}/upload/drive/v3/files`;
       fileId = await new ResumableUpload(this.auth, this.retry).upload(
         existingId
-          ? { url: `${base}/${existingId}`, method: 'PATCH', metadata: { mimeType: CSV_MIME }, mimeType: CSV_MIME }
+          ? { url: `${base}/${existingId}`, method: 'PATCH', metadata: this.updatedFileMetadata(), mimeType: CSV_MIME }
           : { url: base, method: 'POST', metadata: this.newFileMetadata(name), mimeType: CSV_MIME },
         first,
         chunks,
@@ -86,8 +107,8 @@ export class GoogleDriveReportStorage implements ReportStorage {
 
   /** The oldest file of that name in the folder, if any: the one whose link was handed out first. */
   private async findByName(name: string): Promise<string | undefined> {
-    const conditions = [`name = ${quote(name)}`, 'trashed = false'];
-    if (this.settings.folderId) conditions.push(`${quote(this.settings.folderId)} in parents`);
+    const conditions = [`name = ${driveQuote(name)}`, 'trashed = false'];
+    if (this.settings.folderId) conditions.push(`${driveQuote(this.settings.folderId)} in parents`);
     const { data } = await withRetry('files.list', this.retry, () =>
       this.files.files.list(
         {
@@ -112,7 +133,7 @@ export class GoogleDriveReportStorage implements ReportStorage {
           this.files.files.update(
             {
               fileId: existingId,
-              requestBody: { mimeType: CSV_MIME },
+              requestBody: this.updatedFileMetadata(),
               media: media(),
               fields: 'id',
               supportsAllDrives: true,
@@ -131,7 +152,16 @@ export class GoogleDriveReportStorage implements ReportStorage {
   }
 
   private newFileMetadata(name: string): drive_v3.Schema$File {
-    return { name, mimeType: CSV_MIME, ...(this.settings.folderId ? { parents: [this.settings.folderId] } : {}) };
+    return {
+      name,
+      ...this.updatedFileMetadata(),
+      ...(this.settings.folderId ? { parents: [this.settings.folderId] } : {}),
+    };
+  }
+
+  /** The mark goes on with every write, so files uploaded before the retention existed get it too. */
+  private updatedFileMetadata(): drive_v3.Schema$File {
+    return { mimeType: CSV_MIME, appProperties: { ...REPORT_APP_PROPERTIES } };
   }
 
   /** Idempotent: Drive keeps one `anyone` permission per file. */
@@ -151,9 +181,4 @@ export class GoogleDriveReportStorage implements ReportStorage {
     if (!data.webViewLink) throw new ReportStorageError('Google Drive gave the report no link');
     return data.webViewLink;
   }
-}
-
-/** A string literal in Drive's query language. */
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
