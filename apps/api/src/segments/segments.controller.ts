@@ -67,12 +67,13 @@ export class SegmentsController {
   @ApiOkResponse({ type: SegmentPageResponse, description: 'A page of segments; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
   async list(@Query() query: PageQuery): Promise<SegmentPageResponse> {
-    const afterSlug = decodeCursor<string>('segments', query.cursor, 'string');
+    const list = ['segments'] as const;
+    const afterSlug = decodeCursor<string>(list, query.cursor, 'string');
     const page = await this.listSegments.execute({ afterSlug, limit: query.limit });
     const last = page.items.at(-1);
     return {
       items: page.items.map(SegmentResponse.from),
-      next_cursor: page.hasMore && last ? encodeCursor('segments', last.slug) : null,
+      next_cursor: page.hasMore && last ? encodeCursor(list, last.slug) : null,
     };
   }
 
@@ -123,12 +124,13 @@ export class SegmentsController {
   @ApiOkResponse({ type: MemberPageResponse, description: 'A page of members; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'SEGMENT_NOT_FOUND')
   async members(@Param('slug', ParseSlugPipe) slug: string, @Query() query: PageQuery): Promise<MemberPageResponse> {
-    const afterUserId = decodeCursor<number>('members', query.cursor, 'number');
+    const list = ['members', slug] as const;
+    const afterUserId = decodeCursor<number>(list, query.cursor, 'number');
     const page = await this.listMembers.execute({ slug, afterUserId, limit: query.limit });
     const last = page.items.at(-1);
     return {
       items: page.items.map(MemberResponse.from),
-      next_cursor: page.hasMore && last ? encodeCursor('members', last.userId) : null,
+      next_cursor: page.hasMore && last ? encodeCursor(list, last.userId) : null,
     };
   }
 }

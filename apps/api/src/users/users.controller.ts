@@ -94,16 +94,18 @@ export class UsersController {
     @Param('user_id', ParseUserIdPipe) userId: number,
     @Query() query: HistoryQuery,
   ): Promise<HistoryResponse> {
+    // A cursor is this user's, for these bounds: the same instants, however they were written.
+    const list = ['history', userId, query.from?.getTime() ?? null, query.to?.getTime() ?? null] as const;
     const page = await this.getHistory.execute({
       userId,
       from: query.from,
       to: query.to,
-      after: decodeCursor<number>('history', query.cursor, 'number'),
+      after: decodeCursor<number>(list, query.cursor, 'number'),
       limit: query.limit,
     });
     return {
       items: page.items.map(HistoryEntryResponse.from),
-      next_cursor: page.nextAfter === null ? null : encodeCursor('history', page.nextAfter),
+      next_cursor: page.nextAfter === null ? null : encodeCursor(list, page.nextAfter),
     };
   }
 }
