@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -17,6 +17,7 @@ import {
   UpdateSegment,
 } from '@app/application';
 import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { QueryParameters } from '../http/request/query-parameters';
 import { BulkWork } from '../http/request/bulk-work';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { PageQuery } from '../common/pagination.dto';
@@ -66,7 +67,7 @@ export class SegmentsController {
   })
   @ApiOkResponse({ type: SegmentPageResponse, description: 'A page of segments; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
-  async list(@Query() query: PageQuery): Promise<SegmentPageResponse> {
+  async list(@QueryParameters() query: PageQuery): Promise<SegmentPageResponse> {
     const list = ['segments'] as const;
     const afterSlug = decodeCursor<string>(list, query.cursor, 'string');
     const page = await this.listSegments.execute({ afterSlug, limit: query.limit });
@@ -123,7 +124,10 @@ export class SegmentsController {
   @ApiParam(SLUG_PARAM)
   @ApiOkResponse({ type: MemberPageResponse, description: 'A page of members; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'SEGMENT_NOT_FOUND')
-  async members(@Param('slug', ParseSlugPipe) slug: string, @Query() query: PageQuery): Promise<MemberPageResponse> {
+  async members(
+    @Param('slug', ParseSlugPipe) slug: string,
+    @QueryParameters() query: PageQuery,
+  ): Promise<MemberPageResponse> {
     const list = ['members', slug] as const;
     const afterUserId = decodeCursor<number>(list, query.cursor, 'number');
     const page = await this.listMembers.execute({ slug, afterUserId, limit: query.limit });
