@@ -8,6 +8,7 @@ import { RateLimit } from './http/security/rate-limit';
 import { clientErrorHandler } from './http/errors/client-errors';
 import { closeConnectionsOnShutdown } from './http/request/close-connections-on-shutdown';
 import { keepConnectionsWhoseBodyWasRead } from './http/request/keep-read-connections';
+import { refuseQueryParameters } from './http/request/query-parameters';
 import { errorBodyOf } from './http/errors/error-mapping';
 import { ErrorFilter } from './http/errors/error.filter';
 import { JsonOnlyFastifyAdapter } from './http/request/json-only-adapter';
@@ -76,6 +77,8 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   registerSecurityHeaders(app);
   // Rate limit and API keys are checked before the body is read: unknown routes and bad bodies need a key too.
   fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), app.get(RateLimit)));
+  // Then, still before the body: query parameters on a route that takes none are a 400.
+  fastify.addHook('preParsing', refuseQueryParameters);
   fastify.addHook('onSend', keepConnectionsWhoseBodyWasRead);
   closeConnectionsOnShutdown(app);
   fastify.addHook('onResponse', (request, reply, done) => {

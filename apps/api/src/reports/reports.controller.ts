@@ -1,7 +1,8 @@
-import { Controller, Get, Header, Param, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Param, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { BuildHistoryReport, OpenReportFile } from '@app/application';
 import { ApiErrors } from '../http/errors/api-errors.decorator';
+import { QueryParameters } from '../http/request/query-parameters';
 import { HistoryReportQuery } from './dto/history-report-query.dto';
 import { HistoryReportResponse } from './dto/history-report.response';
 
@@ -24,7 +25,7 @@ export class ReportsController {
   })
   @ApiOkResponse({ type: HistoryReportResponse, description: 'The report is written; url is where to download it' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_PERIOD', 'REPORT_STORAGE_FAILED', 'REPORTS_BUSY')
-  async history(@Query() query: HistoryReportQuery): Promise<HistoryReportResponse> {
+  async history(@QueryParameters() query: HistoryReportQuery): Promise<HistoryReportResponse> {
     const report = await this.buildHistoryReport.execute({
       period: query.period,
       userId: query.user_id ?? null,

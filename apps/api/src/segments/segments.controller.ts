@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -17,6 +17,7 @@ import {
   UpdateSegment,
 } from '@app/application';
 import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { QueryParameters } from '../http/request/query-parameters';
 import { BulkWork } from '../http/request/bulk-work';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { PageQuery } from '../common/pagination.dto';
@@ -66,13 +67,14 @@ export class SegmentsController {
   })
   @ApiOkResponse({ type: SegmentPageResponse, description: 'A page of segments; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
-  async list(@Query() query: PageQuery): Promise<SegmentPageResponse> {
-    const afterSlug = decodeCursor<string>('segments', query.cursor, 'string');
+  async list(@QueryParameters() query: PageQuery): Promise<SegmentPageResponse> {
+    const list = ['segments'] as const;
+    const afterSlug = decodeCursor<string>(list, query.cursor, 'string');
     const page = await this.listSegments.execute({ afterSlug, limit: query.limit });
     const last = page.items.at(-1);
     return {
       items: page.items.map(SegmentResponse.from),
-      next_cursor: page.hasMore && last ? encodeCursor('segments', last.slug) : null,
+      next_cursor: page.hasMore && last ? encodeCursor(list, last.slug) : null,
     };
   }
 
@@ -122,13 +124,17 @@ export class SegmentsController {
   @ApiParam(SLUG_PARAM)
   @ApiOkResponse({ type: MemberPageResponse, description: 'A page of members; next_cursor is null on the last page' })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'SEGMENT_NOT_FOUND')
-  async members(@Param('slug', ParseSlugPipe) slug: string, @Query() query: PageQuery): Promise<MemberPageResponse> {
-    const afterUserId = decodeCursor<number>('members', query.cursor, 'number');
+  async members(
+    @Param('slug', ParseSlugPipe) slug: string,
+    @QueryParameters() query: PageQuery,
+  ): Promise<MemberPageResponse> {
+    const list = ['members', slug] as const;
+    const afterUserId = decodeCursor<number>(list, query.cursor, 'number');
     const page = await this.listMembers.execute({ slug, afterUserId, limit: query.limit });
     const last = page.items.at(-1);
     return {
       items: page.items.map(MemberResponse.from),
-      next_cursor: page.hasMore && last ? encodeCursor('members', last.userId) : null,
+      next_cursor: page.hasMore && last ? encodeCursor(list, last.userId) : null,
     };
   }
 }

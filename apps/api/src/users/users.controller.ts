@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
 import { ChangeSetInput } from '@app/domain';
 import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
+import { QueryParameters } from '../http/request/query-parameters';
 import { BulkWork } from '../http/request/bulk-work';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { ParseUserIdPipe, USER_ID_SCHEMA } from '../common/path-params';
@@ -92,18 +93,20 @@ export class UsersController {
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR')
   async history(
     @Param('user_id', ParseUserIdPipe) userId: number,
-    @Query() query: HistoryQuery,
+    @QueryParameters() query: HistoryQuery,
   ): Promise<HistoryResponse> {
+    // A cursor is this user's, for these bounds: the same instants, however they were written.
+    const list = ['history', userId, query.from?.getTime() ?? null, query.to?.getTime() ?? null] as const;
     const page = await this.getHistory.execute({
       userId,
       from: query.from,
       to: query.to,
-      after: decodeCursor<number>('history', query.cursor, 'number'),
+      after: decodeCursor<number>(list, query.cursor, 'number'),
       limit: query.limit,
     });
     return {
       items: page.items.map(HistoryEntryResponse.from),
-      next_cursor: page.nextAfter === null ? null : encodeCursor('history', page.nextAfter),
+      next_cursor: page.nextAfter === null ? null : encodeCursor(list, page.nextAfter),
     };
   }
 }

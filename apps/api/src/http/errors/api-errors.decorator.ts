@@ -4,8 +4,9 @@ import { ALL_ERROR_CODES, ERROR_CODES, ErrorCode } from './error-codes';
 import { errorBody } from './error-mapping';
 import { ErrorResponse } from './error-response';
 
-/** Answers any /api/v1 operation can give, whatever it does. */
+/** Answers any /api/v1 operation can give, whatever it does (VALIDATION_FAILED: unknown query parameters). */
 const API_ERRORS: ErrorCode[] = [
+  'VALIDATION_FAILED',
   'UNAUTHORIZED',
   'NOT_ACCEPTABLE',
   'REQUEST_TIMEOUT',
@@ -72,7 +73,7 @@ export function ApiErrorResponses(codes: ErrorCode[]) {
 
 /**
  * Documents the error answers of an /api/v1 operation: the codes given (or every code of a status
- * given as a number), plus UNAUTHORIZED, RATE_LIMITED, INTERNAL_ERROR and DATABASE_UNAVAILABLE.
+ * given as a number), plus VALIDATION_FAILED, UNAUTHORIZED, RATE_LIMITED, INTERNAL_ERROR and DATABASE_UNAVAILABLE.
  */
 export function ApiErrors(...errors: Array<ErrorCode | number>) {
   return ApiErrorResponses([...expand(errors), ...API_ERRORS]);
