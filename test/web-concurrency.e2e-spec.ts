@@ -34,6 +34,12 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
     admin = new Client({ connectionString: database.url });
     await admin.connect();
   });
+  afterEach(async () => {
+    if (!service) return;
+    service.kill(); // a test that failed half-way: its workers end with the primary
+    service = undefined;
+    await waitFor('the workers gone', 10_000, async () => (await workersPolling()) === 0);
+  });
   afterAll(async () => {
     service?.kill();
     await admin?.end();
@@ -54,6 +60,61 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
     ((await send('GET', `/api/v1/users/${userId}/segments`)).json as { segments: { slug: string }[] }).segments.map(
       (s) => s.slug,
     );
+
+  const workersPolling = async () => {
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+      [CACHE_CONNECTION_NAME],
+    );
+    return rows[0].n as number;
+  };
+  /** Both workers listen once both poll the change log (a worker polls before it listens). */
+  const startTwoWorkers = async (env: Record<string, string> = {}) => {
+    service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2', ...env });
+    await waitFor('two workers polling the change log', 10_000, async () => (await workersPolling()) === 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  };
+  const stopService = async () => {
+    service!.child.kill('SIGTERM');
+    expect(await service!.exited(10_000)).toBe(0);
+    await waitFor('the workers gone', 10_000, async () => (await workersPolling()) === 0);
+    service = undefined;
+  };
+
+  it('shows an answered change set to the next read on a new connection, whichever worker serves it', async () => {
+    await startTwoWorkers();
+    expect((await send('POST', '/api/v1/segments', { slug: 'RYW' })).status).toBe(201);
+    let stale = 0;
+    let compared = 0;
+    for (let round = 0; round < 40; round++) {
+      const userId = 1000 + (round % 4);
+      for (let i = 0; i < 4; i++) await slugsOf(userId); // both workers cache the user's answer
+      const change = round % 8 < 4 ? { add: ['RYW'] } : { remove: ['RYW'] };
+      expect((await send('PATCH', `/api/v1/users/${userId}/segments`, change)).status).toBe(200);
+      const expected = 'add' in change ? ['RYW'] : [];
+      for (let i = 0; i < 2; i++) {
+        compared++;
+        if (JSON.stringify(await slugsOf(userId)) !== JSON.stringify(expected)) stale++;
+      }
+    }
+    expect({ compared, stale }).toEqual({ compared: 80, stale: 0 });
+
+    // Bulk writes too: a segment deleted through one worker is gone from the other's cached answers.
+    await slugsOf(1000);
+    await slugsOf(1000);
+    expect((await send('DELETE', '/api/v1/segments/RYW')).status).toBe(204);
+    for (let i = 0; i < 4; i++) expect(await slugsOf(1000)).toEqual([]);
+    await stopService();
+  });
+
+  it('counts the rate limit for the instance, not per worker', async () => {
+    await startTwoWorkers({ RATE_LIMIT_PER_MINUTE: '20' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await send('GET', '/api/v1/users/1/segments')).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(20);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    await stopService();
+  });
 
   it('runs two workers with a read cache each, kept right across them, and stops them all on SIGTERM', async () => {
     service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2' });

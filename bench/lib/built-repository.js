@@ -17,6 +17,7 @@ function builtModules(root) {
     ...load('infrastructure/src/replicas/replica-pools.js'),
     ...load('infrastructure/src/replicas/replica-lag-watcher.js'),
     ...load('infrastructure/src/replicas/write-fences.js'),
+    ...load('infrastructure/src/workers/worker-channel.js'),
     planChangeSet: load('domain/src').planChangeSet,
   };
 }
@@ -32,6 +33,7 @@ function builtRepository(root, pool, env) {
     replicas,
     new m.ReplicaLagWatcher(sql, replicas.replicas, config.replicaMaxLagMs),
     new m.WriteFences(config.replicaMaxLagMs),
+    new m.WorkerChannel(),
   );
   return {
     repository: new m.SqlMembershipRepository(sql, new m.SystemClock(), config, router),

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OutcomeCounters, ReportBuilds, USE_CASES } from '@app/application';
-import { AppConfig, InfrastructureModule } from '@app/infrastructure';
+import { AppConfig, InfrastructureModule, WorkerChannel } from '@app/infrastructure';
 import { HealthController } from './health/health.controller';
 import { RateLimit } from './http/security/rate-limit';
 import { ExpirySweepJob } from './jobs/expiry-sweep.job';
@@ -39,7 +39,11 @@ export class ApiModule {
         ReadCacheMetrics,
         { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
         ReadRoutingMetrics,
-        { provide: RateLimit, useFactory: () => new RateLimit(config.rateLimitPerMinute) },
+        {
+          provide: RateLimit,
+          useFactory: (workers: WorkerChannel) => new RateLimit(config.rateLimitPerMinute, workers),
+          inject: [WorkerChannel],
+        },
       ],
     };
   }

@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
     return fail(error, {});
   }
   // WEB_CONCURRENCY > 1: this process only forks and watches the workers, each running this file again.
-  await serveWithWorkers(config.webConcurrency, config.logLevel, async () => {
+  await serveWithWorkers(config, async () => {
     if (!config.databaseUrl) startEmbeddedPostgresEarly(config.dataDir, 'the service');
     const { serve } = await import('./serve');
     await serve(config, (error) => fail(error, config));

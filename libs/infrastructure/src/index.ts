@@ -30,3 +30,4 @@ export { CACHE_CONNECTION_NAME } from './read-cache/change-log-poller';
 export { ChangeLogCleaner } from './read-cache/change-log-cleaner';
 export * from './replicas/read-router';
 export * from './replicas/replica-lag-watcher';
+export * from './workers/worker-channel';

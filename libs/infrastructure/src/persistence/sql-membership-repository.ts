@@ -69,7 +69,7 @@ export class SqlMembershipRepository implements MembershipRepository {
         plan.remove,
         this.clock.offsetMs(),
       ]);
-      this.router.userWritten(userId);
+      await this.router.written({ users: [userId] });
       return membershipsAfter(rows);
     } catch (error) {
       const { code, detail } = error as { code?: string; detail?: string };

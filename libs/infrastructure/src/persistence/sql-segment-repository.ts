@@ -42,7 +42,7 @@ export class SqlSegmentRepository implements SegmentRepository {
   /** A write that may change any user's segments (auto-assignment, deletion): later reads must see it. */
   private async writing<T>(write: Promise<T>): Promise<T> {
     const result = await write;
-    this.router.allWritten();
+    await this.router.written({ everyone: true });
     return result;
   }
 

@@ -26,7 +26,7 @@ export class SqlUserRegistry implements UserRegistry {
       return { registered: created.length, autoAssigned: count };
     });
     // New users joined auto segments: any user's next read on this instance must see it.
-    this.router.allWritten();
+    await this.router.written({ everyone: true });
     return registration;
   }
 }

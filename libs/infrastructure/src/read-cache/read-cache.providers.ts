@@ -10,7 +10,8 @@ import { InvalidatingSegmentRepository } from './invalidating-segment-repository
 import { InvalidatingUserRegistry } from './invalidating-user-registry';
 import { ChangeLogCleaner } from './change-log-cleaner';
 import { ChangeLogPoller } from './change-log-poller';
-import { ReadRouter } from '../replicas/read-router';
+import { ReadRouter, Written, WRITTEN } from '../replicas/read-router';
+import { WorkerChannel } from '../workers/worker-channel';
 import { ReadCache } from './read-cache';
 
 /**
@@ -29,7 +30,18 @@ export function readCacheProviders(config: AppConfig): Provider[] {
   const standalone = !config.databaseUrl;
   return [
     cleaner,
-    { provide: ReadCache, useValue: new ReadCache(config.readCacheUsers, standalone) },
+    {
+      provide: ReadCache,
+      // What another worker of this instance wrote leaves this worker's cache before that write is answered.
+      useFactory: (workers: WorkerChannel) => {
+        const cache = new ReadCache(config.readCacheUsers, standalone);
+        workers.hear<Written>(WRITTEN, (written) =>
+          'everyone' in written ? cache.invalidateAll() : cache.invalidate(written.users),
+        );
+        return cache;
+      },
+      inject: [WorkerChannel],
+    },
     ...(standalone
       ? []
       : [

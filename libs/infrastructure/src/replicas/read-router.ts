@@ -4,6 +4,11 @@ import { SqlExecutor } from '../persistence/sql-executor';
 import { ReplicaLagWatcher, ReplicaStatus } from './replica-lag-watcher';
 import { Replica, ReplicaPools } from './replica-pools';
 import { WriteFences } from './write-fences';
+import { WorkerChannel } from '../workers/worker-channel';
+
+/** What a write changed, as the other workers of this instance hear it. */
+export type Written = { users: number[] } | { everyone: true };
+export const WRITTEN = 'written';
 
 /** Where one read runs: the primary, or a replica. */
 export interface ReadTarget {
@@ -34,8 +39,15 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly pools: ReplicaPools,
     private readonly watcher: ReplicaLagWatcher,
     private readonly fences: WriteFences,
+    private readonly workers: WorkerChannel,
   ) {
     this.primary = { name: PRIMARY, sql: primarySql };
+    // Writes this process never heard of (another worker's before this one started) predate its start.
+    this.fences.allWritten();
+    workers.hear<Written>(WRITTEN, (written) => {
+      if ('everyone' in written) this.allWritten();
+      else for (const userId of written.users) this.userWritten(userId);
+    });
     this.targets = new Map(
       pools.replicas.map((replica) => [replica, { name: replica.name, sql: replica.sql, replica }]),
     );
@@ -56,6 +68,17 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     return primaryOnly.run(true, work);
   }
 
+  /**
+   * A write of this instance has committed: its later reads, on any worker, must show it. Resolves once
+   * every other worker has heard (WEB_CONCURRENCY), before the write is answered.
+   */
+  written(written: Written): Promise<void> {
+    if ('everyone' in written) this.allWritten();
+    else for (const userId of written.users) this.userWritten(userId);
+    return this.workers.tell(WRITTEN, written);
+  }
+
+  /** Fences this worker only (what the change log reports, which every worker polls itself). */
   userWritten(userId: number): void {
     this.fences.userWritten(userId);
   }

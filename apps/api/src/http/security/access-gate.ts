@@ -17,16 +17,20 @@ export function accessGate(keys: ApiKeyCheck, rateLimit: RateLimit) {
   return (request: KeyedRequest & { ip: string }, reply: GateReply, _payload: unknown, done: () => void): void => {
     if (OPEN_PATHS.test(request.url)) return done();
     const key = keys.check(request);
+    const decide = (wait: number) => {
+      if (wait > 0) {
+        const message = `rate limit of ${rateLimit.perMinute} requests per minute exceeded; retry later`;
+        void reply.header('Retry-After', String(wait)).status(429).send(errorBodyOf('RATE_LIMITED', message));
+        return;
+      }
+      if (key === 'invalid') {
+        void reply.status(401).send(errorBodyOf('UNAUTHORIZED', 'a valid API key is required'));
+        return;
+      }
+      done();
+    };
     const wait = rateLimit.hit(typeof key === 'number' ? { keyIndex: key } : { address: request.ip });
-    if (wait > 0) {
-      const message = `rate limit of ${rateLimit.perMinute} requests per minute exceeded; retry later`;
-      void reply.header('Retry-After', String(wait)).status(429).send(errorBodyOf('RATE_LIMITED', message));
-      return;
-    }
-    if (key === 'invalid') {
-      void reply.status(401).send(errorBodyOf('UNAUTHORIZED', 'a valid API key is required'));
-      return;
-    }
-    done();
+    if (typeof wait === 'number') decide(wait);
+    else void wait.then(decide);
   };
 }
