@@ -100,7 +100,7 @@ function exclusively<T>(path: string, dataDir: string, work: () => T): T {
     started: startTimeOf(process.pid),
     place: placeOfThisProcess(),
   });
-  for (const started = Date.now(); ;) {
+  for (const started = performance.now(); ;) {
     try {
       writeFileSync(takeover, me, { flag: 'wx' });
       break;
@@ -113,7 +113,8 @@ function exclusively<T>(path: string, dataDir: string, work: () => T): T {
       if (error instanceof DataDirUnusableError) throw error;
       // gone meanwhile: try again
     }
-    if (Date.now() - started > 2 * ABANDONED_TAKEOVER_MS) throw new Error(`cannot take ${path}: ${takeover} stays`);
+    if (performance.now() - started > 2 * ABANDONED_TAKEOVER_MS)
+      throw new Error(`cannot take ${path}: ${takeover} stays`);
     sleep(5);
   }
   try {

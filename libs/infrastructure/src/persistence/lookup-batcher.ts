@@ -1,8 +1,9 @@
 import { DatabaseBusyError } from '../database/database-errors';
+import { monotonicMs } from '../monotonic';
 
 interface Waiting<K, V> {
   key: K;
-  /** When this lookup stops waiting for its turn (Date.now() ms). */
+  /** When this lookup stops waiting for its turn (monotonicMs()). */
   deadline: number;
   resolve(value: V): void;
   reject(error: unknown): void;
@@ -54,7 +55,7 @@ export class LookupBatcher<K, V> {
       return Promise.reject(new DatabaseBusyError(`${this.queue.length} reads already wait for the database`));
     }
     return new Promise<V>((resolve, reject) => {
-      this.queue.push({ key, deadline: Date.now() + this.limits.waitMs, resolve, reject });
+      this.queue.push({ key, deadline: monotonicMs() + this.limits.waitMs, resolve, reject });
       waitingInAll++;
       this.schedule();
       this.watchDeadlines();
@@ -67,7 +68,7 @@ export class LookupBatcher<K, V> {
     this.expiryTimer = setTimeout(
       () => {
         this.expiryTimer = undefined;
-        const now = Date.now();
+        const now = monotonicMs();
         let expired = 0;
         while (expired < this.queue.length && this.queue[expired].deadline <= now) expired++;
         const late = this.take(expired);
@@ -75,7 +76,7 @@ export class LookupBatcher<K, V> {
         for (const waiting of late) waiting.reject(error);
         this.watchDeadlines();
       },
-      Math.max(0, this.queue[0].deadline - Date.now()),
+      Math.max(0, this.queue[0].deadline - monotonicMs()),
     );
     this.expiryTimer.unref();
   }
@@ -119,7 +120,7 @@ export class LookupBatcher<K, V> {
     const late = setTimeout(() => {
       const error = new DatabaseBusyError(`a read got no answer from the database within ${this.limits.waitMs} ms`);
       for (const waiting of batch) waiting.reject(error);
-    }, batch[0].deadline - Date.now());
+    }, batch[0].deadline - monotonicMs());
     late.unref();
     loading.then(
       (values) => {

@@ -1,5 +1,6 @@
 import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SqlExecutor } from '../persistence/sql-executor';
+import { monotonicMs } from '../monotonic';
 
 const EVERY_MS = 60_000;
 const KEEP_MS = 3_600_000;
@@ -46,7 +47,7 @@ export class ChangeLogCleaner implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
   }
 
-  async clean(now = Date.now()): Promise<void> {
+  async clean(now = monotonicMs()): Promise<void> {
     const [{ snapshot }] = await this.sql.rows<{ snapshot: string }>(`SELECT pg_current_snapshot()::text AS snapshot`);
     this.noted.push({ at: now, snapshot });
     let due: string | undefined;

@@ -1,5 +1,6 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
+import { monotonicMs } from '../monotonic';
 import { ReadRouter } from '../replicas/read-router';
 import { ReadCache } from './read-cache';
 
@@ -97,7 +98,7 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async poll(client: Client): Promise<void> {
-    const sentAt = Date.now();
+    const sentAt = monotonicMs();
     if (this.snapshot === undefined) {
       const { rows } = await client.query<{ snapshot: string }>(`SELECT pg_current_snapshot()::text AS snapshot`);
       if (this.client !== client) return;

@@ -78,20 +78,36 @@ describe('ReadCache', () => {
     const cache = new ReadCache(10, false);
     filled(cache, 1, [], at('00:00:00'));
     expect(cache.get(1, at('00:00:00'))).toBeUndefined();
-    cache.confirm(Date.now());
+    cache.confirm(performance.now());
     filled(cache, 1, [], at('00:00:00'));
     expect(cache.get(1, at('00:00:00'))).toEqual([]);
     cache.suspend();
     expect(cache.serving).toBe(false);
     expect(cache.size).toBe(0);
-    cache.confirm(Date.now() - CONFIRMATION_LIFETIME_MS - 1);
+    cache.confirm(performance.now() - CONFIRMATION_LIFETIME_MS - 1);
     expect(cache.serving).toBe(false);
-    cache.confirm(Date.now());
+    cache.confirm(performance.now());
     filled(cache, 1, [], at('00:00:00'));
-    jest.spyOn(Date, 'now').mockReturnValue(Date.now() + CONFIRMATION_LIFETIME_MS);
+    jest.spyOn(performance, 'now').mockReturnValue(performance.now() + CONFIRMATION_LIFETIME_MS);
     try {
       expect(cache.get(1, at('00:00:00'))).toBeUndefined();
       expect(cache.size).toBe(0);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('measures its confirmation on a clock that never steps: the wall clock set back an hour does not extend it', () => {
+    const cache = new ReadCache(10, false);
+    const confirmedAt = performance.now();
+    cache.confirm(confirmedAt);
+    filled(cache, 1, [], at('00:00:00'));
+    const wallNow = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(wallNow - 3_600_000);
+    jest.spyOn(performance, 'now').mockReturnValue(confirmedAt + CONFIRMATION_LIFETIME_MS + 1);
+    try {
+      expect(cache.serving).toBe(false);
+      expect(cache.get(1, at('00:00:00'))).toBeUndefined();
     } finally {
       jest.restoreAllMocks();
     }

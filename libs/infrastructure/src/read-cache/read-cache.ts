@@ -1,4 +1,5 @@
 import { Membership } from '@app/domain';
+import { monotonicMs } from '../monotonic';
 
 interface Entry {
   memberships: Membership[];
@@ -41,7 +42,7 @@ export class ReadCache {
   private generation = 0;
   private lastFill = 0;
   private memberships = 0;
-  /** Date.now() until which the cache may answer. */
+  /** monotonicMs() until which the cache may answer. */
   private confirmedUntil: number;
   hits = 0;
   misses = 0;
@@ -55,7 +56,7 @@ export class ReadCache {
 
   /** Whether the cache answers and keeps reads now. */
   get serving(): boolean {
-    if (Date.now() < this.confirmedUntil) return true;
+    if (monotonicMs() < this.confirmedUntil) return true;
     if (this.entries.size > 0 || this.fills.size > 0) this.invalidateAll();
     return false;
   }
@@ -136,7 +137,7 @@ export class ReadCache {
   }
 
   /**
-   * Every change committed before `sentAt` (Date.now() ms) has been applied: the cache may answer
+   * Every change committed before `sentAt` (monotonicMs()) has been applied: the cache may answer
    * until CONFIRMATION_LIFETIME_MS after it.
    */
   confirm(sentAt: number): void {

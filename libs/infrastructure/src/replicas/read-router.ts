@@ -5,6 +5,7 @@ import { ReplicaLagWatcher, ReplicaStatus } from './replica-lag-watcher';
 import { Replica, ReplicaPools } from './replica-pools';
 import { WriteFences } from './write-fences';
 import { WorkerChannel } from '../workers/worker-channel';
+import { monotonicMs } from '../monotonic';
 
 /** What a write changed, as the other workers of this instance hear it. */
 export type Written = { users: number[] } | { everyone: true };
@@ -102,11 +103,11 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
    * finished when the report was asked for (waiting up to the lag bound for one), else the primary.
    */
   async forComplete(): Promise<ReadTarget> {
-    const asked = Date.now();
+    const asked = monotonicMs();
     const until = asked + this.watcher.intervalMs * 3;
     for (;;) {
       const target = this.pick(Math.max(asked, this.fences.ofAll()));
-      if (target !== this.primary || this.targets.size === 0 || Date.now() > until) return target;
+      if (target !== this.primary || this.targets.size === 0 || monotonicMs() > until) return target;
       await Promise.race([
         this.watcher.nextTick(),
         new Promise((resolve) => setTimeout(resolve, this.watcher.intervalMs * 2)),

@@ -1,5 +1,6 @@
 import { SqlExecutor } from '../persistence/sql-executor';
 import { Replica } from './replica-pools';
+import { monotonicMs } from '../monotonic';
 
 /** `up`: may serve reads; `behind`: further behind than the bound; `down`: does not answer, or is no replica. */
 export type ReplicaState = 'up' | 'behind' | 'down';
@@ -12,7 +13,7 @@ export interface ReplicaStatus {
 }
 
 interface Sample {
-  /** Date.now() just before the primary was asked: every write acknowledged before it is at or below `lsn`. */
+  /** monotonicMs() just before the primary was asked: every write acknowledged before it is at or below `lsn`. */
   at: number;
   lsn: bigint;
 }
@@ -70,8 +71,8 @@ export class ReplicaLagWatcher {
     for (const resolve of this.ticked.splice(0)) resolve();
   }
 
-  /** Replicas that have every write acknowledged before `fence` (Date.now() ms) and are within the bound. */
-  usable(fence: number, now = Date.now()): Replica[] {
+  /** Replicas that have every write acknowledged before `fence` (monotonicMs() ms) and are within the bound. */
+  usable(fence: number, now = monotonicMs()): Replica[] {
     return this.watched
       .filter((entry) => !entry.down && entry.caughtUpTo > fence && now - entry.caughtUpTo <= this.maxLagMs)
       .map((entry) => entry.replica);
@@ -83,7 +84,7 @@ export class ReplicaLagWatcher {
     if (entry) entry.down = true;
   }
 
-  status(now = Date.now()): ReplicaStatus[] {
+  status(now = monotonicMs()): ReplicaStatus[] {
     return this.watched.map((entry) => {
       const lagMs = entry.down || entry.caughtUpTo === -Infinity ? null : Math.max(0, now - entry.caughtUpTo);
       const state: ReplicaState = lagMs === null ? 'down' : lagMs <= this.maxLagMs ? 'up' : 'behind';
@@ -107,7 +108,7 @@ export class ReplicaLagWatcher {
   }
 
   private async tick(): Promise<void> {
-    const at = Date.now();
+    const at = monotonicMs();
     try {
       const [{ lsn }] = await this.primary.rows<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`);
       this.samples.push({ at, lsn: parseLsn(lsn) });

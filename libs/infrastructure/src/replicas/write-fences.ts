@@ -1,5 +1,7 @@
+import { monotonicMs } from '../monotonic';
+
 /**
- * Read-your-writes on one instance: when this instance last wrote what a read would show (Date.now() ms
+ * Read-your-writes on one instance: when this instance last wrote what a read would show (monotonicMs()
  * once the primary acknowledged the write). A replica may serve that read only once it has replayed past a
  * primary position sampled after that moment (replica-lag-watcher.ts).
  *
@@ -20,14 +22,14 @@ export class WriteFences {
     private readonly maxUsers = 100_000,
   ) {}
 
-  userWritten(userId: number, at = Date.now()): void {
+  userWritten(userId: number, at = monotonicMs()): void {
     this.users.delete(userId);
     this.users.set(userId, at);
     this.anyUser = Math.max(this.anyUser, at);
     this.prune(at);
   }
 
-  allWritten(at = Date.now()): void {
+  allWritten(at = monotonicMs()): void {
     this.all = Math.max(this.all, at);
   }
 
