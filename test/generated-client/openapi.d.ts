@@ -218,7 +218,7 @@ export interface components {
              * @example SEGMENT_NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICTING_CHANGES" | "INVALID_PERIOD" | "INVALID_CURSOR" | "UNAUTHORIZED" | "FORBIDDEN" | "SEGMENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "REQUEST_TIMEOUT" | "SEGMENT_EXISTS" | "REPORT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "REPORT_STORAGE_FAILED" | "DATABASE_UNAVAILABLE" | "REPORTS_BUSY" | "SERVICE_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST" | "CONFLICTING_CHANGES" | "INVALID_PERIOD" | "INVALID_CURSOR" | "UNAUTHORIZED" | "FORBIDDEN" | "SEGMENT_NOT_FOUND" | "REPORT_NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "REQUEST_TIMEOUT" | "SEGMENT_EXISTS" | "REPORT_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "REPORT_STORAGE_FAILED" | "DATABASE_UNAVAILABLE" | "REPORTS_BUSY" | "DISK_FULL" | "SERVICE_UNAVAILABLE";
             /** @example segments not found: AVITO_X */
             message: string;
             /**
@@ -642,7 +642,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -655,7 +655,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -839,7 +839,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -852,7 +852,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -1005,7 +1005,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1018,7 +1018,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -1169,7 +1169,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1182,7 +1182,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -1369,7 +1369,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1382,7 +1382,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -1539,7 +1539,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1552,7 +1552,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -1721,7 +1721,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1734,7 +1734,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -1872,7 +1872,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -1885,7 +1885,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -2072,7 +2072,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2085,7 +2085,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -2231,7 +2231,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2244,7 +2244,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -2401,7 +2401,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: REPORTS_BUSY, DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: REPORTS_BUSY, DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2414,7 +2414,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "REPORTS_BUSY" | "DATABASE_UNAVAILABLE";
+                        code?: "REPORTS_BUSY" | "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -2597,7 +2597,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2610,7 +2610,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };
@@ -2692,7 +2692,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Service Unavailable: DATABASE_UNAVAILABLE */
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
@@ -2705,7 +2705,7 @@ export interface operations {
                         /** @enum {unknown} */
                         statusCode?: 503;
                         /** @enum {unknown} */
-                        code?: "DATABASE_UNAVAILABLE";
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
                     };
                 };
             };

@@ -31,3 +31,4 @@ export { ChangeLogCleaner } from './read-cache/change-log-cleaner';
 export * from './replicas/read-router';
 export * from './replicas/replica-lag-watcher';
 export * from './workers/worker-channel';
+export * from './storage/disk-space';

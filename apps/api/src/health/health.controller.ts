@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Clock, MembershipRepository } from '@app/application';
-import { ReadCache, ReadRouter } from '@app/infrastructure';
+import { AppConfig, freeBytes, FULL_BELOW_BYTES, ReadCache, ReadRouter, writtenDisk } from '@app/infrastructure';
 import { ApiErrorResponses } from '../http/errors/api-errors.decorator';
 import { errorBodyOf } from '../http/errors/error-mapping';
 
@@ -50,6 +50,7 @@ export class HealthController {
     private readonly memberships: MembershipRepository,
     private readonly clock: Clock,
     private readonly router: ReadRouter,
+    private readonly config: AppConfig,
     /** Absent when READ_CACHE_USERS=0. */
     @Optional() private readonly readCache?: ReadCache,
   ) {}
@@ -66,8 +67,9 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ operationId: 'ready', summary: 'The database answers' })
   @ApiOkResponse({ type: ReadinessResponse, description: 'The primary answered; replicas are reported, not required' })
-  @ApiErrorResponses(['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE'])
+  @ApiErrorResponses(['INTERNAL_ERROR', 'DATABASE_UNAVAILABLE', 'DISK_FULL'])
   async ready(): Promise<ReadinessResponse> {
+    await this.refuseWhenDiskFull();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
@@ -86,5 +88,14 @@ export class HealthController {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Writes fail on a full DATA_DIR disk (embedded database, local reports): not ready while it is. */
+  private async refuseWhenDiskFull(): Promise<void> {
+    const disk = writtenDisk(this.config);
+    const free = disk === undefined ? undefined : await freeBytes(disk);
+    if (free === undefined || free >= FULL_BELOW_BYTES) return;
+    const message = `the disk of DATA_DIR is full (${free} bytes free): free space there; writes fail until then`;
+    throw new ServiceUnavailableException(errorBodyOf('DISK_FULL', message, { free_bytes: free }));
   }
 }

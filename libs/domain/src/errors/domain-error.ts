@@ -12,7 +12,8 @@ export type DomainErrorCode =
   | 'REPORT_NOT_FOUND'
   | 'REPORT_EXPIRED'
   | 'REPORT_STORAGE_FAILED'
-  | 'REPORTS_BUSY';
+  | 'REPORTS_BUSY'
+  | 'DISK_FULL';
 
 /** A broken business rule. `code` is the stable constant clients see; the HTTP layer maps it to a status. */
 export abstract class DomainError extends Error {

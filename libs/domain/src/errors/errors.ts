@@ -49,6 +49,15 @@ export class ReportExpiredError extends DomainError {
   }
 }
 
+/** A disk the service writes to (the embedded data directory, the report folder) has no space left. */
+export class DiskFullError extends DomainError {
+  readonly code = 'DISK_FULL';
+
+  constructor(what: string) {
+    super(`no space left on the disk of ${what}: free space there, then retry (nothing was changed)`);
+  }
+}
+
 export class ReportStorageError extends DomainError {
   readonly code = 'REPORT_STORAGE_FAILED';
 }

@@ -38,6 +38,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return UNAVAILABLE_MESSAGES.some((text) => (error as Error).message.includes(text));
 }
 
+/**
+ * True when a write failed for want of disk space: PostgreSQL's disk_full (53100, what embedded PGlite
+ * reports for a full data directory) or the file system's ENOSPC, on the error or its cause.
+ */
+export function isDiskFull(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code } = error as { code?: unknown };
+  if (code === '53100' || code === 'ENOSPC') return true;
+  const cause =
+    (error as { driverError?: unknown; cause?: unknown }).driverError ?? (error as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== error && isDiskFull(cause);
+}
+
 /** The service sheds this request instead of queueing it behind too many others for the database. */
 export class DatabaseBusyError extends Error {
   override readonly name = 'DatabaseBusyError';

@@ -5,11 +5,17 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PrunedReports, ReportFile, ReportStorage, StoredReport } from '@app/application';
-import { isHistoryReportName, ReportStorageError } from '@app/domain';
+import { DiskFullError, isHistoryReportName, ReportStorageError } from '@app/domain';
 import { LocalReportRetention, RetentionLimits } from './local-report-retention';
 
 // File system codes only: messages carry paths, which answers must not show.
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown error';
+
+/** The error for a failed step: a full disk says so (503 DISK_FULL), anything else is a storage failure. */
+const storageFailure = (what: string, error: unknown) =>
+  errorCode(error) === 'ENOSPC'
+    ? new DiskFullError('the report folder')
+    : new ReportStorageError(`cannot ${what} (${errorCode(error)})`);
 
 /**
  * Reports as files under `directory`, linked as `filesUrl/<name>` (served by the reports controller), kept
@@ -42,8 +48,7 @@ export class LocalReportStorage implements ReportStorage {
       await this.storageStep('replace the report', () => rename(temporary, join(this.directory, name)));
     } catch (error) {
       await rm(temporary, { force: true });
-      if (error === fileError && error !== sourceError)
-        throw new ReportStorageError(`cannot write the report (${errorCode(fileError)})`);
+      if (error === fileError && error !== sourceError) throw storageFailure('write the report', fileError);
       throw error;
     }
     // The report is written whatever happens to the others; a file that cannot be deleted waits for the next pass.
@@ -85,7 +90,7 @@ export class LocalReportStorage implements ReportStorage {
     try {
       return await step();
     } catch (error) {
-      throw new ReportStorageError(`cannot ${what} (${errorCode(error)})`);
+      throw storageFailure(what, error);
     }
   }
 }

@@ -14,6 +14,7 @@ const API_ERRORS: ErrorCode[] = [
   'HEADERS_TOO_LARGE',
   'INTERNAL_ERROR',
   'DATABASE_UNAVAILABLE',
+  'DISK_FULL',
 ];
 
 /** Answers of reading a JSON request body. */
@@ -73,7 +74,7 @@ export function ApiErrorResponses(codes: ErrorCode[]) {
 
 /**
  * Documents the error answers of an /api/v1 operation: the codes given (or every code of a status
- * given as a number), plus VALIDATION_FAILED, UNAUTHORIZED, RATE_LIMITED, INTERNAL_ERROR and DATABASE_UNAVAILABLE.
+ * given as a number), plus VALIDATION_FAILED, UNAUTHORIZED, RATE_LIMITED, INTERNAL_ERROR, DATABASE_UNAVAILABLE and DISK_FULL.
  */
 export function ApiErrors(...errors: Array<ErrorCode | number>) {
   return ApiErrorResponses([...expand(errors), ...API_ERRORS]);

@@ -1,5 +1,6 @@
 import {
   ConflictingChangesError,
+  DiskFullError,
   DomainError,
   DomainErrorCode,
   parsePeriod,
@@ -60,6 +61,7 @@ export const ERROR_CODES = {
   REPORT_STORAGE_FAILED: { status: 502, message: 'report storage failed; retry later' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'the database is unavailable; retry later' },
   REPORTS_BUSY: { status: 503, ...example(new ReportsBusyError()) },
+  DISK_FULL: { status: 503, ...example(new DiskFullError('the data directory')) },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service Unavailable' },
 } satisfies Record<string, { status: number; message: string; details?: Record<string, unknown> }>;
 

@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
-import { DomainError } from '@app/domain';
-import { isDatabaseUnavailable } from '@app/infrastructure';
+import { DiskFullError, DomainError } from '@app/domain';
+import { isDatabaseUnavailable, isDiskFull } from '@app/infrastructure';
 import { ERROR_CODES, ErrorCode } from './error-codes';
 import { ErrorResponse } from './error-response';
 
@@ -77,6 +77,7 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     return errorBodyOf(exception.code, exception.message, exception.details);
   }
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (isDiskFull(exception)) return errorBodyOf('DISK_FULL', new DiskFullError('the data directory').message);
   if (isDatabaseUnavailable(exception)) {
     return errorBodyOf('DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
   }
