@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "make test needs: Node >= 20.11; pg_isready and a PostgreSQL server (TEST_DATABASE_URL, started if it is the" \
-  "local cluster); Chromium at /usr/bin/chromium (the docs-page browser test); Docker Compose (validates" \
+  "local cluster), with its server binaries initdb and pg_basebackup (the read-replica suites); Chromium at /usr/bin/chromium (the docs-page browser test); Docker Compose (validates" \
   "docker/compose.yaml, no Docker engine needed)"
 
 if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 11) ? 0 : 1)'; then
@@ -17,6 +17,13 @@ packages=()
 command -v pg_isready >/dev/null 2>&1 || packages+=(postgresql-client)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
+# The read-replica suites make a private primary and streaming replica: initdb and pg_basebackup.
+server_bin_dirs=("$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin)
+has_server_tools=false
+for dir in "${server_bin_dirs[@]}"; do
+  [ -x "$dir/initdb" ] && [ -x "$dir/pg_basebackup" ] && has_server_tools=true
+done
+$has_server_tools || packages+=(postgresql)
 
 if [ "${#packages[@]}" = 0 ]; then
   echo "test tools: all present"

@@ -24,6 +24,9 @@ import {
 import { expectErrorAnswer } from './support/error-shape';
 import { encodePathSegment, rawRequest, RawRequest } from './support/raw-http';
 import { snapshotTables } from './support/table-snapshot';
+import { seedFastCheck } from './support/seeded-random';
+
+seedFastCheck(fc);
 
 /**
  * Generated bad input at every endpoint: each answer is a 4xx in the contract's error shape (413 for

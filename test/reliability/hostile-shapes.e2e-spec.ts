@@ -4,6 +4,9 @@ import { isContractSlug, loneSurrogateText } from './support/bad-values';
 import { expectErrorAnswer } from './support/error-shape';
 import { encodePathSegment, rawRequest } from './support/raw-http';
 import { snapshotTables } from './support/table-snapshot';
+import { seedFastCheck } from './support/seeded-random';
+
+seedFastCheck(fc);
 
 /**
  * Generated hostile shapes and text: objects wider than any request has (anywhere in the body), arrays

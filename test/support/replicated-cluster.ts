@@ -20,7 +20,7 @@ export interface ReplicatedCluster {
 }
 
 /**
- * `describe` for suites that need a replica: they run once, in the PostgreSQL project, and skip saying
+ * `describe` for suites that need a replica: they run once, in the PostgreSQL project, and fail saying
  * why where the server binaries (initdb, pg_basebackup) are missing.
  */
 export function describeWithReplica(suite: string): jest.Describe {
@@ -30,8 +30,10 @@ export function describeWithReplica(suite: string): jest.Describe {
   }
   const missing = ownClusterUnavailable();
   if (!missing) return describe;
-  process.stderr.write(`${suite}: skipped, no PostgreSQL primary and replica can be made here: ${missing}\n`);
-  return describe.skip;
+  // Never a silent skip: these suites are the only ones that catch a broken lag guard.
+  throw new Error(
+    `${suite}: no PostgreSQL primary and replica can be made here (${missing}); scripts/ensure-test-tools.sh installs them`,
+  );
 }
 
 export async function startReplicatedCluster(): Promise<ReplicatedCluster> {

@@ -56,3 +56,11 @@ export async function replayableWith<T>(random: SeededRandom, body: () => Promis
     throw error;
   }
 }
+
+/**
+ * Seeds fast-check's properties from RELIABILITY_SEED, so `make test` replays the same cases; fast-check
+ * names the seed (and the failing case's path) in the failure it reports.
+ */
+export function seedFastCheck(fc: { configureGlobal(parameters: { seed: number }): void }): void {
+  fc.configureGlobal({ seed: seedFromEnv() });
+}
