@@ -178,6 +178,24 @@ describeOnPostgres('a change set held behind a row lock (PostgreSQL)', () => {
     expect(history[1].at >= releasedAt).toBe(true);
   });
 
+  it('README decision: an expiry that passed while the change set waited for its row is a 400, and nothing changes', async () => {
+    await t.http
+      .patch('/api/v1/users/7/segments')
+      .send({ add: ['HELD'] })
+      .expect(200);
+    const before = await historyThroughApi(t.http, 7);
+    let answer: { status: number; body: Record<string, any> } | undefined;
+    const { status } = await holdRowsWhile(async () => {
+      answer = await t.http.patch('/api/v1/users/7/segments').send({ add: [{ slug: 'HELD', ttl: 'PT1S' }] });
+      return answer;
+    }, 1_500);
+    expect(status).toBe(400);
+    expect(answer!.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { slugs: ['HELD'] } });
+    expect(await historyThroughApi(t.http, 7)).toEqual(before);
+    const held = await t.http.get('/api/v1/users/7/segments').expect(200);
+    expect(held.body.segments).toMatchObject([{ slug: 'HELD', expires_at: null }]);
+  });
+
   it('ends a membership that expired while the add renewing it waited: ttl leave at its expiry, then a new join', async () => {
     const joined = await t.http
       .patch('/api/v1/users/7/segments')
