@@ -57,6 +57,31 @@ describe('who may call: rate limiting', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 
+  it('does not let a client pick its own address with X-Forwarded-For, unless its peer is a trusted proxy', async () => {
+    const spoofed = (i: number) => ({ 'x-forwarded-for': `203.0.113.${i}` });
+    const direct = await start({ RATE_LIMIT_PER_MINUTE: '3' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(direct, '/api/v1/segments', spoofed(i))).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+
+    // Behind a proxy the operator names, the address it forwards is the client's: each counts on its own.
+    const proxied = await start({ RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' });
+    const perClient = [];
+    for (let i = 0; i < 5; i++) perClient.push((await get(proxied, '/api/v1/segments', spoofed(i))).status);
+    expect(perClient).toEqual([200, 200, 200, 200, 200]);
+    for (let i = 0; i < 3; i++) await get(proxied, '/api/v1/segments', spoofed(9));
+    expect((await get(proxied, '/api/v1/segments', spoofed(9))).status).toBe(429);
+  });
+
+  it.each(['nonsense', '10.0.0.0/33', '1.2.3.4/8/1', '::1/129'])(
+    'rejects TRUST_PROXY=%s at start-up, naming it',
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(
+        new ConfigError(`TRUST_PROXY must list IP addresses or CIDR ranges (10.0.0.0/8), got "${value}"`),
+      );
+    },
+  );
+
   /** Status counts of `total` GETs sent by `workers` kept-alive connections, each with its own headers. */
   const flood = async (app: TestApp, total: number, workers: number, headers: () => Record<string, string>) => {
     const statuses = new Map<number, number>();

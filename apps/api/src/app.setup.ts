@@ -32,7 +32,10 @@ const MAX_REQUESTS_PER_CONNECTION = 10_000;
 /** How often Node checks connections against the headers and request timeouts (its default is 30 s). */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
-type HttpLimits = Pick<AppConfig, 'httpRequestTimeoutMs' | 'httpHeadersTimeoutMs' | 'httpKeepAliveTimeoutMs'>;
+type HttpLimits = Pick<
+  AppConfig,
+  'httpRequestTimeoutMs' | 'httpHeadersTimeoutMs' | 'httpKeepAliveTimeoutMs' | 'trustProxy'
+>;
 
 export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
   return new JsonOnlyFastifyAdapter({
@@ -42,6 +45,8 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
     requestTimeout: limits.httpRequestTimeoutMs,
     keepAliveTimeout: limits.httpKeepAliveTimeoutMs,
     maxRequestsPerSocket: MAX_REQUESTS_PER_CONNECTION,
+    // The client address (rate limit, logs) comes from X-Forwarded-For only when the peer is a proxy named in TRUST_PROXY.
+    trustProxy: limits.trustProxy.length > 0 ? limits.trustProxy : false,
     // Node swaps the two when headersTimeout is the larger: headers are part of the request, so they get the less.
     http: {
       headersTimeout: Math.min(limits.httpHeadersTimeoutMs, limits.httpRequestTimeoutMs),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type ReportStorageKind = 'local' | 'gdrive';
@@ -34,6 +35,11 @@ export class AppConfig {
   apiKeys!: string[];
   /** Requests per minute allowed per API key (per client IP without one) on /api/**; 0: no limit. */
   rateLimitPerMinute!: number;
+  /**
+   * Proxies whose X-Forwarded-For names the client (TRUST_PROXY); empty: the client is the connection's
+   * peer, and X-Forwarded-For is ignored (a client could otherwise pick its own address).
+   */
+  trustProxy!: string[];
   expirySweepSeconds!: number;
   /** The longest a client may take to send a whole request, headers and body (then 408). */
   httpRequestTimeoutMs!: number;
@@ -130,6 +136,26 @@ function urlList(env: Env, name: string, protocols: string[]): string[] {
     .map((item) => url({ [name]: item }, name, protocols)!);
 }
 
+/** Comma-separated IP addresses or CIDR ranges (`10.0.0.0/8`). */
+function addressList(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [address, bits, ...rest] = item.split('/');
+      const version = isIP(address);
+      const maxBits = version === 4 ? 32 : 128;
+      const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+      if (version === 0 || !bitsOk || rest.length > 0) {
+        throw new ConfigError(`${name} must list IP addresses or CIDR ranges (10.0.0.0/8), got "${item}"`);
+      }
+      return item;
+    });
+}
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
   return oneOf(env, name, ['true', 'false'] as const, fallback ? 'true' : 'false') === 'true';
 }
@@ -175,6 +201,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     gdriveApiUrl: url(env, 'GDRIVE_API_URL', ['http:', 'https:']) ?? 'https://www.googleapis.com',
     apiKeys: apiKeys(env),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 0, 0, 1_000_000),
+    trustProxy: addressList(env, 'TRUST_PROXY'),
     expirySweepSeconds: integer(env, 'EXPIRY_SWEEP_SECONDS', 60, 1, 86_400),
     httpRequestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
     httpHeadersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 3_600_000),
