@@ -106,16 +106,17 @@ describe('who may call: rate limiting', () => {
   const trackedCallers = async (app: TestApp) =>
     Number(/^segments_rate_limit_callers (\d+)$/m.exec((await get(app, '/metrics')).text)?.[1] ?? 'NaN');
 
-  it('counts 100,000 random keys against their client address, and tracks one caller for them', async () => {
+  it('counts 5,000 random keys against their client address, and tracks one caller for them', async () => {
     const app = await start({ RATE_LIMIT_PER_MINUTE: '600' });
     const started = Date.now();
-    const statuses = await flood(app, 100_000, 32, () => ({ 'x-api-key': randomUUID() }));
+    const statuses = await flood(app, 5_000, 32, () => ({ 'x-api-key': randomUUID() }));
     // One address: 600 in each minute-long window the run touched (a loaded machine takes minutes), the rest 429.
     const windows = Math.floor((Date.now() - started) / 60_000) + 1;
     expect(statuses.get(200)).toBeLessThanOrEqual(600 * windows);
-    expect((statuses.get(200) ?? 0) + (statuses.get(429) ?? 0)).toBe(100_000);
+    expect(statuses.get(429)).toBeGreaterThan(0);
+    expect((statuses.get(200) ?? 0) + (statuses.get(429) ?? 0)).toBe(5_000);
+    // 5,000 distinct keys would be 5,000 callers if a random key escaped its address; memory stays one caller.
     expect(await trackedCallers(app)).toBeLessThanOrEqual(1);
-    // The bound is the test's patience with 100,000 requests on a shared machine, not a speed claim.
   }, 300_000);
 
   it('limits failed key checks per address: a flood of wrong keys turns from 401 to 429', async () => {
