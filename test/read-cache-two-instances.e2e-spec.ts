@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { ExpireMemberships } from '@app/application';
-import { CACHE_CONNECTION_NAME, ChangeLogCleaner, ReadCache } from '@app/infrastructure';
+import { CACHE_CONNECTION_NAME, ChangeLogCleaner, ReadCache, SqlExecutor } from '@app/infrastructure';
 import { FakeClock } from './support/fake-clock';
 import { readCacheOf, startTestApp, TestApp } from './support/test-app';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
@@ -182,6 +182,20 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
     expect(await logged()).toContain(null);
     await cleaner.clean(start + 60 * 60_000); // an hour after the first note: what ended before it goes
     expect(await logged()).toEqual(['5']);
+  });
+
+  it('deletes ended change-log rows on its own timer (a minute and an hour, shortened here)', async () => {
+    await change(first, 6, { add: ['CACHE_A'] });
+    const rowsOf = async (userId: string) =>
+      (await silent.query(`SELECT 1 FROM membership_changes WHERE user_id = $1`, [userId])).rowCount;
+    expect(await rowsOf('6')).toBeGreaterThan(0);
+    const cleaner = new ChangeLogCleaner(first.app.get(SqlExecutor), { everyMs: 100, keepMs: 300 });
+    cleaner.onModuleInit();
+    try {
+      await waitFor('the cleaner to delete the ended change', 5_000, async () => (await rowsOf('6')) === 0);
+    } finally {
+      cleaner.onApplicationShutdown();
+    }
   });
 
   it('drops what SQL by hand moved to another user or truncated (neither was logged)', async () => {

@@ -2,8 +2,8 @@ import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SqlExecutor } from '../persistence/sql-executor';
 import { monotonicMs } from '../monotonic';
 
-const EVERY_MS = 60_000;
-const KEEP_MS = 3_600_000;
+/** Every minute it notes a snapshot; an hour after one, it deletes what had ended by it. */
+const EVERY_HOUR = { everyMs: 60_000, keepMs: 3_600_000 };
 
 /** The first deletion of a process: the rows of every transaction that had ended by snapshot $1. */
 const DELETE_ENDED_BY = `
@@ -36,10 +36,13 @@ export class ChangeLogCleaner implements OnModuleInit, OnApplicationShutdown {
   /** The snapshot of this process's last deletion: everything that had ended by it is gone. */
   private deletedBy: string | undefined;
 
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly timing = EVERY_HOUR,
+  ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.clean().catch(() => undefined), EVERY_MS);
+    this.timer = setInterval(() => void this.clean().catch(() => undefined), this.timing.everyMs);
     this.timer.unref();
   }
 
@@ -51,7 +54,7 @@ export class ChangeLogCleaner implements OnModuleInit, OnApplicationShutdown {
     const [{ snapshot }] = await this.sql.rows<{ snapshot: string }>(`SELECT pg_current_snapshot()::text AS snapshot`);
     this.noted.push({ at: now, snapshot });
     let due: string | undefined;
-    while (this.noted.length > 0 && now - this.noted[0].at >= KEEP_MS) due = this.noted.shift()!.snapshot;
+    while (this.noted.length > 0 && now - this.noted[0].at >= this.timing.keepMs) due = this.noted.shift()!.snapshot;
     if (due !== undefined) await this.deleteEndedBy(due);
   }
 
