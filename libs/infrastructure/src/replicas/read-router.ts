@@ -43,8 +43,6 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly workers: WorkerChannel,
   ) {
     this.primary = { name: PRIMARY, sql: primarySql };
-    // Writes this process never heard of (another worker's before this one started) predate its start.
-    this.fences.allWritten();
     workers.hear<Written>(WRITTEN, (written) => {
       if ('everyone' in written) this.allWritten();
       else for (const userId of written.users) this.userWritten(userId);
@@ -55,7 +53,10 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     for (const name of [PRIMARY, ...pools.replicas.map((replica) => replica.name)]) this.served.set(name, 0);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // Other workers' writes before this one heard them all (WorkerChannel.ready) predate its start: fenced.
+    await this.workers.ready;
+    this.fences.allWritten();
     this.watcher.start();
   }
 

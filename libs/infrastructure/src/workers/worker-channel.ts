@@ -11,7 +11,7 @@ const CHANNEL = 'segments-workers';
 interface Message {
   channel: typeof CHANNEL;
   id: number;
-  kind: 'ask' | 'answer' | 'tell' | 'told' | 'hear' | 'heard';
+  kind: 'hello' | 'ask' | 'answer' | 'tell' | 'told' | 'hear' | 'heard';
   topic?: string;
   body?: unknown;
 }
@@ -29,8 +29,21 @@ export class WorkerChannel {
   private lastId = 0;
   readonly shared = cluster.isWorker && typeof process.send === 'function';
 
+  /**
+   * Resolves once the primary passes this worker every later `tell` (it says hello; the primary passes news
+   * only to workers that did). What was written before must reach this worker's state another way: the
+   * ReadRouter fences everything before this moment.
+   */
+  readonly ready: Promise<void>;
+
   constructor() {
-    if (this.shared) process.on('message', (message: unknown) => this.receive(message));
+    if (!this.shared) {
+      this.ready = Promise.resolve();
+      return;
+    }
+    process.on('message', (message: unknown) => this.receive(message));
+    this.ready = new Promise((resolve) => this.waiting.set(0, () => resolve()));
+    process.send!({ channel: CHANNEL, id: 0, kind: 'hello' } satisfies Message);
   }
 
   /** Runs `listener` for what another worker of this instance tells on `topic`. */
@@ -86,6 +99,7 @@ export function relayBetweenWorkers(
   answer: (topic: string, body: unknown) => unknown,
 ): (sender: Worker, message: unknown) => void {
   let lastId = 0;
+  const listening = new WeakSet<Worker>();
   const hearing = new Map<number, { left: Set<Worker>; done: () => void }>();
   const heard = (id: number, worker: Worker) => {
     const relay = hearing.get(id);
@@ -101,6 +115,10 @@ export function relayBetweenWorkers(
   };
   return (sender, message) => {
     if (!isMessage(message)) return;
+    if (message.kind === 'hello') {
+      listening.add(sender);
+      return reply(sender, { channel: CHANNEL, id: 0, kind: 'told' });
+    }
     if (message.kind === 'heard') return heard(message.id, sender);
     if (message.kind === 'ask') {
       return reply(sender, {
@@ -111,11 +129,17 @@ export function relayBetweenWorkers(
       });
     }
     if (message.kind !== 'tell') return;
-    const others = new Set([...workers()].filter((worker) => worker !== sender && worker.isConnected()));
+    const others = new Set(
+      [...workers()].filter((worker) => worker !== sender && listening.has(worker) && worker.isConnected()),
+    );
     const done = () => reply(sender, { channel: CHANNEL, id: message.id, kind: 'told' });
     if (others.size === 0) return done();
     const id = ++lastId;
     hearing.set(id, { left: others, done });
+    // A worker that does not answer (stopped, stuck) is not waited for past the sender's own patience.
+    setTimeout(() => {
+      if (hearing.delete(id)) done();
+    }, ANSWER_WITHIN_MS).unref();
     for (const worker of others)
       worker.send({ channel: CHANNEL, id, kind: 'hear', topic: message.topic, body: message.body });
   };
