@@ -85,6 +85,30 @@ pgliteOnly('data-dir-namespaces: embedded PGlite only')('one owner per DATA_DIR 
       expect((await api(after, '/api/v1/users/50/segments')).body.segments).toHaveLength(1);
     }, 120_000);
 
+    it('a holder frozen past its lease, taken over from another namespace, writes nothing on waking and exits', async () => {
+      const frozen = await start();
+      expect((await api(frozen, '/api/v1/segments', { slug: 'NS_FROZEN' })).status).toBe(201);
+      expect((await api(frozen, '/api/v1/users/1/segments', { add: ['NS_FROZEN'] }, 'PATCH')).status).toBe(200);
+      const frozenPid = nodePidOf(frozen);
+      process.kill(frozenPid, 'SIGSTOP');
+      let next: BuiltService;
+      try {
+        next = await start(); // waits out the frozen holder's lease, then takes the directory over
+      } finally {
+        process.kill(frozenPid, 'SIGCONT');
+      }
+      // Woken, pid 1 of its namespace (which ignores its own SIGKILL): it must not acknowledge a write.
+      const late = await api(frozen, '/api/v1/users/2/segments', { add: ['NS_FROZEN'] }, 'PATCH').catch(
+        (error: Error) => ({ status: 0, body: { error: error.message } }),
+      );
+      expect(late.status).not.toBe(200);
+      expect(await frozen.exited(10_000)).not.toBe(0);
+
+      expect((await api(next, '/api/v1/users/1/segments')).body.segments).toHaveLength(1);
+      expect((await api(next, '/api/v1/users/2/segments')).body.segments).toHaveLength(0);
+      expect((await api(next, '/api/v1/users/3/segments', { add: ['NS_FROZEN'] }, 'PATCH')).status).toBe(200);
+    }, 120_000);
+
     it('a holder killed in its namespace is taken over from another one once its lease lapses', async () => {
       const crashed = await start();
       expect((await api(crashed, '/api/v1/segments', { slug: 'NS_CRASH' })).status).toBe(201);

@@ -158,11 +158,16 @@ export class DataDirLock {
   private readonly heartbeat: LockHeartbeat;
 
   private constructor(
-    private readonly path: string,
+    readonly path: string,
     private holder: DataDirHolder,
   ) {
     process.once('exit', this.releaseOnExit);
     this.heartbeat = new LockHeartbeat(path, holder.token!, HEARTBEAT_MS);
+  }
+
+  /** What the lock file names as this holding, for a check that it still does (ownershipGuard). */
+  get token(): string {
+    return this.holder.token!;
   }
 
   /** The live process holding `dataDir`, if any (may watch the lock for up to LEASE_MS). */

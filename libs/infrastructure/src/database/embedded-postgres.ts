@@ -134,7 +134,14 @@ async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres
     compileWebAssemblyOnce();
     const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];
     const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
-    const { worker, url } = await startWorker({ path, socketPath, startParams, maxConnections: SOCKET_CONNECTIONS });
+    const { worker, url } = await startWorker({
+      path,
+      socketPath,
+      startParams,
+      maxConnections: SOCKET_CONNECTIONS,
+      lockPath: lock.path,
+      lockToken: lock.token,
+    });
     let stopping = false;
     // PGlite aborting (a corrupt page, out of memory) ends its thread: without it the service can only fail.
     worker.once('exit', (code) => {

@@ -1,6 +1,8 @@
+import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ownershipGuard } from './ownership-guard';
 
 /** The port number in the socket's file name (.s.PGSQL.5432); nothing listens on a TCP port. */
 export const SOCKET_PORT = 5432;
@@ -12,6 +14,9 @@ export interface EmbeddedWorkerOptions {
   socketPath: string;
   startParams: string[];
   maxConnections: number;
+  /** DATA_DIR's lock and this holding's token in it (DataDirLock): checked before each statement runs. */
+  lockPath: string;
+  lockToken: string;
 }
 
 /** What the worker answers: where it listens, why it could not start, or that it has stopped. */
@@ -24,6 +29,7 @@ export type EmbeddedWorkerMessage = { url: string } | { error: { message: string
  */
 async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWorkerOptions): Promise<void> {
   const db = await PGlite.create({ dataDir: options.path, startParams: options.startParams });
+  refuseOnceDirectoryLost(db, ownershipGuard(options.lockPath, options.lockToken));
   const server = new PGLiteSocketServer({ db, path: options.socketPath, maxConnections: options.maxConnections });
   await server.start();
   port.on('message', (message: unknown) => {
@@ -39,6 +45,25 @@ async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWork
   const socketDir = options.socketPath.slice(0, options.socketPath.lastIndexOf('/'));
   const url = `postgresql://postgres:postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}&port=${SOCKET_PORT}`;
   port.postMessage({ url } satisfies EmbeddedWorkerMessage);
+}
+
+/**
+ * Every statement the socket server runs goes through execProtocolRawStream: wrapped, it first checks that
+ * this process still owns DATA_DIR. If not, the statement is refused and this thread ends without another
+ * write (the service, seeing its database stop, exits).
+ */
+function refuseOnceDirectoryLost(db: PGlite, assertOwned: () => void): void {
+  const execute = db.execProtocolRawStream.bind(db);
+  db.execProtocolRawStream = (...args: Parameters<PGlite['execProtocolRawStream']>) => {
+    try {
+      assertOwned();
+    } catch (error) {
+      writeSync(2, `${(error as Error).message}: exiting at once\n`);
+      process.exit(1); // in a worker thread: ends this thread, and PGlite with it
+      throw error;
+    }
+    return execute(...args);
+  };
 }
 
 if (parentPort) {

@@ -2,13 +2,15 @@ import { Worker } from 'node:worker_threads';
 
 /**
  * The thread's code: every `everyMs`, if the lock still names this holding, set its mtime to now; if it
- * names another (this process was frozen past the lease and another took the directory over), say so and
- * kill this process at once, before it writes to a directory another process now owns. `stopped` is set
- * before the holder removes the lock, so a lock removed on release is not taken for a lost one.
+ * names another (this process was frozen past the lease and another took the directory over), stop
+ * touching it, say so and end this process at once, before it writes to a directory another process now
+ * owns: SIGKILL, and, since a PID namespace's init (a container's pid 1) ignores signals it sends itself,
+ * a message on which the main thread exits. `stopped` is set before the holder removes the lock, so a lock
+ * removed on release is not taken for a lost one.
  */
 const BEAT = `
 const { readFileSync, utimesSync, writeSync } = require('node:fs');
-const { workerData: { path, token, everyMs, stopped } } = require('node:worker_threads');
+const { parentPort, workerData: { path, token, everyMs, stopped } } = require('node:worker_threads');
 const flag = new Int32Array(stopped);
 function beat() {
   if (Atomics.load(flag, 0)) return;
@@ -16,13 +18,16 @@ function beat() {
   try { current = JSON.parse(readFileSync(path, 'utf8')).token; } catch { current = undefined; }
   if (Atomics.load(flag, 0)) return;
   if (current !== token) {
+    clearInterval(timer);
     writeSync(2, 'the lock ' + path + ' no longer names this process (it was taken over while this process stood still): exiting at once\\n');
     process.kill(process.pid, 'SIGKILL');
+    parentPort.postMessage('lost');
+    return;
   }
   const now = new Date();
   try { utimesSync(path, now, now); } catch {}
 }
-setInterval(beat, everyMs);
+const timer = setInterval(beat, everyMs);
 `;
 
 /** Renews a DataDirLock's lease from a thread of its own, so that a busy event loop does not stop it. */
@@ -38,6 +43,7 @@ export class LockHeartbeat {
       stdout: false,
       stderr: false,
     });
+    this.worker.on('message', (message) => message === 'lost' && process.exit(1));
     this.worker.unref();
   }
 
