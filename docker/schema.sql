@@ -233,3 +233,17 @@ $fn$;
 CREATE TRIGGER segments_slug_never_changes BEFORE UPDATE OF slug ON segments
 FOR EACH ROW WHEN (OLD.slug IS DISTINCT FROM NEW.slug) EXECUTE FUNCTION refuse_slug_change();
 ALTER TABLE segments ENABLE ALWAYS TRIGGER segments_slug_never_changes;
+
+-- A segment deleted under the replica role (where the foreign key's cascade does not fire) takes its
+-- memberships with it; the change log then tells every cache (migration SegmentDeletionAlways).
+CREATE FUNCTION delete_memberships_of_deleted_segment() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM memberships WHERE segment_id = OLD.id;
+  RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER segments_deleted_take_memberships AFTER DELETE ON segments
+FOR EACH ROW EXECUTE FUNCTION delete_memberships_of_deleted_segment();
+ALTER TABLE segments ENABLE ALWAYS TRIGGER segments_deleted_take_memberships;

@@ -93,6 +93,29 @@ describeOnPostgres("an operator's SQL, with or without session_replication_role 
     }
   });
 
+  it('a segment deleted under the replica role (no foreign-key check) takes its members, on both caches within 1 s', async () => {
+    await first.http.post('/api/v1/segments').send({ slug: 'OPS_GONE' }).expect(201);
+    const user = 300;
+    await first.http
+      .patch(`/api/v1/users/${user}/segments`)
+      .send({ add: ['OPS_A', 'OPS_GONE'] })
+      .expect(200);
+    await cachedOnBoth([user]);
+    await replica.query(`DELETE FROM segments WHERE slug = 'OPS_GONE'`);
+    await showsTruthWithinOneSecond(second, [user]);
+    await showsTruthWithinOneSecond(first, [user]);
+    expect(await slugsOn(second, user)).toEqual(['OPS_A']);
+    const orphans = await plain.query(
+      `SELECT 1 FROM memberships m WHERE NOT EXISTS (SELECT 1 FROM segments s WHERE s.id = m.segment_id)`,
+    );
+    expect(orphans.rowCount).toBe(0);
+    // Created again (a new id), the slug has no members until someone adds them.
+    await first.http.post('/api/v1/segments').send({ slug: 'OPS_GONE' }).expect(201);
+    expect(await slugsOn(first, user)).toEqual(['OPS_A']);
+    expect(await slugsOn(second, user)).toEqual(['OPS_A']);
+    await first.http.delete('/api/v1/segments/OPS_GONE').expect(204);
+  });
+
   for (const [role, client] of [
     ['replica', () => replica],
     ['origin', () => plain],

@@ -67,6 +67,7 @@ describeOnPostgres('docker/schema.sql', () => {
     expect(expected.columns.length).toBeGreaterThan(15);
     expect(expected.functions.map((f) => (f as { proname: string }).proname)).toEqual([
       'apply_change_set',
+      'delete_memberships_of_deleted_segment',
       'ledger_time',
       'record_membership_change',
       'record_membership_update',
@@ -74,9 +75,9 @@ describeOnPostgres('docker/schema.sql', () => {
       'refuse_slug_change',
       'segment_bucket',
     ]);
-    expect(expected.triggers).toHaveLength(5);
+    expect(expected.triggers).toHaveLength(6);
     // Fired also under session_replication_role = replica (ALTER TABLE ... ENABLE ALWAYS TRIGGER, not in the definition).
-    expect(expected.triggers.map((t) => (t as { tgenabled: string }).tgenabled)).toEqual(['A', 'A', 'A', 'A', 'A']);
+    expect(expected.triggers.map((t) => (t as { tgenabled: string }).tgenabled)).toEqual(['A', 'A', 'A', 'A', 'A', 'A']);
     expect(actual).toEqual(expected);
   });
 

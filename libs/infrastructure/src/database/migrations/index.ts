@@ -3,6 +3,7 @@ import { LedgerTime1796017000000 } from './1796017000000-ledger-time';
 import { MembershipChanges1796017100000 } from './1796017100000-membership-changes';
 import { MembershipChangesComplete1796017200000 } from './1796017200000-membership-changes-complete';
 import { ChangeLogAlways1796017300000 } from './1796017300000-change-log-always';
+import { SegmentDeletionAlways1796017400000 } from './1796017400000-segment-deletion-always';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   MembershipChanges1796017100000,
   MembershipChangesComplete1796017200000,
   ChangeLogAlways1796017300000,
+  SegmentDeletionAlways1796017400000,
 ];
