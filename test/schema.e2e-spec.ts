@@ -77,7 +77,14 @@ describeOnPostgres('docker/schema.sql', () => {
     ]);
     expect(expected.triggers).toHaveLength(6);
     // Fired also under session_replication_role = replica (ALTER TABLE ... ENABLE ALWAYS TRIGGER, not in the definition).
-    expect(expected.triggers.map((t) => (t as { tgenabled: string }).tgenabled)).toEqual(['A', 'A', 'A', 'A', 'A', 'A']);
+    expect(expected.triggers.map((t) => (t as { tgenabled: string }).tgenabled)).toEqual([
+      'A',
+      'A',
+      'A',
+      'A',
+      'A',
+      'A',
+    ]);
     expect(actual).toEqual(expected);
   });
 
