@@ -83,10 +83,22 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
   }
 
   it("answers from its cache; its own writes show at once, the other instance's within a second", async () => {
-    await change(first, 1, { add: ['CACHE_A'] });
-    expect(await slugsOn(first, 1)).toEqual(['CACHE_A']);
-    await joinSilently(1, 'CACHE_B');
-    expect(await slugsOn(first, 1)).toEqual(['CACHE_A']); // cached: nothing told it
+    // The cache answers only while its poller confirmed it within a second: on a loaded machine a poll can be
+    // late and the read goes to the database. So the "cached" answer is judged on a read the cache answered.
+    const cache = readCacheOf(first.app)!;
+    let cachedAnswer: string[] | undefined;
+    for (let attempt = 0; attempt < 5 && !cachedAnswer; attempt++) {
+      await first.http.delete('/api/v1/segments/CACHE_B'); // a previous attempt's silent join is undone with it
+      await first.http.post('/api/v1/segments').send({ slug: 'CACHE_B' }).expect(201);
+      await change(first, 1, { add: ['CACHE_A'] });
+      expect(await slugsOn(first, 1)).toEqual(['CACHE_A']);
+      await joinSilently(1, 'CACHE_B');
+      const hits = cache.hits;
+      const answer = await slugsOn(first, 1);
+      if (cache.hits > hits) cachedAnswer = answer;
+      else expect(answer).toEqual(['CACHE_A', 'CACHE_B']); // not cached: the database's truth
+    }
+    expect(cachedAnswer).toEqual(['CACHE_A']); // cached: nothing told it
     expect(await slugsOn(second, 1)).toEqual(['CACHE_A', 'CACHE_B']);
 
     await change(first, 1, { remove: ['CACHE_A'] });
