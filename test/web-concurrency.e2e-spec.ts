@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { CACHE_CONNECTION_NAME } from '@app/infrastructure';
 import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
@@ -114,6 +116,22 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(20);
     expect(statuses.filter((status) => status === 429)).toHaveLength(20);
     await stopService();
+  });
+
+  it('keeps REPORT_MAX_FILES for the instance: every worker counts the files the others wrote', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'segments-workers-reports-'));
+    try {
+      await startTwoWorkers({ DATA_DIR: dataDir, REPORT_MAX_FILES: '3' });
+      const counts: number[] = [];
+      for (let user = 1; user <= 8; user++) {
+        expect((await send('GET', `/api/v1/reports/history?period=2026-11&user_id=${user}`)).status).toBe(200);
+        counts.push(readdirSync(join(dataDir, 'reports')).filter((name) => name.endsWith('.csv')).length);
+      }
+      expect(counts).toEqual([1, 2, 3, 3, 3, 3, 3, 3]);
+      await stopService();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('runs two workers with a read cache each, kept right across them, and stops them all on SIGTERM', async () => {

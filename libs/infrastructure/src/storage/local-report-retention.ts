@@ -24,10 +24,10 @@ const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 
  * first) is built from the folder once and kept up to date by each write, so a write finds what to delete
  * without listing the folder. Other processes (WEB_CONCURRENCY) write and delete there too: the periodic
  * pass lists the folder again, a file's own mtime is checked before it is deleted (another process may
- * have written it since), and a file already gone (ENOENT) counts as deleted. Between two passes a process
- * counts only the files it has seen, so with several workers the folder may exceed REPORT_MAX_FILES by what
- * the others wrote since the last pass; each pass brings it back within the bound. Temporary files are never
- * indexed; one left behind by a crash is deleted once it has not been written for the retention time.
+ * have written it since), and a file already gone (ENOENT) counts as deleted. The workers of one instance
+ * hear of each other's writes (`heard`), so each counts the instance's files: the bound is the instance's.
+ * Temporary files are never indexed; one left behind by a crash is deleted once it has not been written for
+ * the retention time.
  */
 export class LocalReportRetention {
   /** Report name -> last write (ms), in order of last write, oldest first. */
@@ -56,6 +56,14 @@ export class LocalReportRetention {
       this.deleted.delete(name);
       return this.enforce(this.index);
     });
+  }
+
+  /** Another worker of this instance wrote `name`: it is the newest (the writer deletes what is over). */
+  heard(name: string): void {
+    if (!this.index) return; // the first scan will find it
+    this.index.delete(name);
+    this.index.set(name, this.now());
+    this.deleted.delete(name);
   }
 
   /** Lists the folder again (it sees other processes' writes), then deletes what is over the bounds. */

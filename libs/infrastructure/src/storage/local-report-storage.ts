@@ -7,8 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import { PrunedReports, ReportFile, ReportStorage, StoredReport } from '@app/application';
 import { DiskFullError, isHistoryReportName, ReportStorageError } from '@app/domain';
 import { LocalReportRetention, RetentionLimits } from './local-report-retention';
+import { WorkerChannel } from '../workers/worker-channel';
 
 // File system codes only: messages carry paths, which answers must not show.
+/** What a worker tells the others once it has written a report file. */
+const REPORT_WRITTEN = 'report-written';
+
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown error';
 
 /** The error for a failed step: a full disk says so (503 DISK_FULL), anything else is a storage failure. */
@@ -24,12 +28,18 @@ const storageFailure = (what: string, error: unknown) =>
 export class LocalReportStorage implements ReportStorage {
   private readonly retention: LocalReportRetention;
 
+  /**
+   * `workers`: the other worker processes of this instance (WEB_CONCURRENCY) write to the same folder; each
+   * hears of the others' writes, so that every worker counts the instance's files against the bounds.
+   */
   constructor(
     private readonly directory: string,
     private readonly filesUrl: string,
     limits: RetentionLimits,
+    private readonly workers?: WorkerChannel,
   ) {
     this.retention = new LocalReportRetention(directory, limits);
+    workers?.hear<string>(REPORT_WRITTEN, (name) => this.retention.heard(name));
   }
 
   async save(name: string, csv: Readable): Promise<StoredReport> {
@@ -53,6 +63,7 @@ export class LocalReportStorage implements ReportStorage {
     }
     // The report is written whatever happens to the others; a file that cannot be deleted waits for the next pass.
     await this.retention.written(name).catch(() => undefined);
+    await this.workers?.tell(REPORT_WRITTEN, name);
     return { url: `${this.filesUrl}/${name}` };
   }
 
