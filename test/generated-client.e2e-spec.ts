@@ -105,6 +105,7 @@ describe('the generated client against the service', () => {
       registered: 2,
       changed: ['CLIENT_AUTO', 'CLIENT_MANUAL'],
       segments: ['CLIENT_AUTO:manual', 'CLIENT_MANUAL:manual'],
+      lookedUp: expect.arrayContaining(['1000:2']),
       history: expect.arrayContaining(['CLIENT_MANUAL added manual', 'CLIENT_AUTO added manual']),
       listed: 1,
       members: 1,

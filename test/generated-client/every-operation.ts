@@ -23,6 +23,7 @@ export async function useEveryOperation(client: SegmentsClient, period: string) 
     body: { add: ['CLIENT_MANUAL', { slug: 'CLIENT_AUTO', ttl: 'P2D' }] },
   });
   const segments = await client.GET('/api/v1/users/{user_id}/segments', { params: { path: { user_id: 1000 } } });
+  const lookedUp = await client.POST('/api/v1/users/lookup', { body: { user_ids: [1001, 1000] } });
   const history = await client.GET('/api/v1/users/{user_id}/history', {
     params: { path: { user_id: 1000 }, query: { from: '2000-01-01T00:00:00Z' } },
   });
@@ -43,6 +44,7 @@ export async function useEveryOperation(client: SegmentsClient, period: string) 
     registered: registered.data?.registered,
     changed: changed.data?.segments.map((membership) => membership.slug),
     segments: segments.data?.segments.map((membership) => `${membership.slug}:${membership.source}`),
+    lookedUp: lookedUp.data?.users.map((user) => `${user.user_id}:${user.segments.length}`),
     history: history.data?.items.map((entry) => `${entry.segment} ${entry.operation} ${entry.reason}`),
     listed: list.data?.items.length,
     members: one.data?.members,

@@ -58,6 +58,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Many users' active segments at once (1 to 1000 ids), each as GET /users/{id}/segments answers it
+         * @description A read: it changes nothing and registers nobody. Each distinct id once, in the order given.
+         */
+        post: operations["lookUpUsersSegments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -307,6 +327,44 @@ export interface components {
             /** @example null */
             next_cursor: string | null;
         };
+        LookupUsersDto: {
+            /**
+             * @example [
+             *       1000,
+             *       1001,
+             *       1002
+             *     ]
+             */
+            user_ids: number[];
+        };
+        MembershipResponse: {
+            /**
+             * @example manual
+             * @enum {string}
+             */
+            source: "manual" | "auto";
+            /**
+             * Format: date-time
+             * @example 2023-08-29T12:00:00.000Z
+             */
+            added_at: string;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            expires_at: string | null;
+            /** @example AVITO_VOICE_MESSAGES */
+            slug: string;
+        };
+        UserSegmentsResponse: {
+            /** @example 1000 */
+            user_id: number;
+            segments: components["schemas"]["MembershipResponse"][];
+        };
+        UsersLookupResponse: {
+            /** @description Each distinct user id asked for once, in the order of its first appearance */
+            users: components["schemas"]["UserSegmentsResponse"][];
+        };
         RegisterUsersDto: {
             /**
              * @example [
@@ -383,30 +441,6 @@ export interface components {
         } | {
             remove: unknown;
         });
-        MembershipResponse: {
-            /**
-             * @example manual
-             * @enum {string}
-             */
-            source: "manual" | "auto";
-            /**
-             * Format: date-time
-             * @example 2023-08-29T12:00:00.000Z
-             */
-            added_at: string;
-            /**
-             * Format: date-time
-             * @example null
-             */
-            expires_at: string | null;
-            /** @example AVITO_VOICE_MESSAGES */
-            slug: string;
-        };
-        UserSegmentsResponse: {
-            /** @example 1000 */
-            user_id: number;
-            segments: components["schemas"]["MembershipResponse"][];
-        };
         HistoryEntryResponse: {
             /** @example 1000 */
             user_id: number;
@@ -1558,6 +1592,188 @@ export interface operations {
             };
         };
     };
+    lookUpUsersSegments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LookupUsersDto"];
+            };
+        };
+        responses: {
+            /** @description Each user's active segments; [] for an unknown user */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersLookupResponse"];
+                };
+            };
+            /** @description Bad Request: VALIDATION_FAILED, MALFORMED_JSON, BAD_REQUEST */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 400;
+                        /** @enum {unknown} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_REQUEST";
+                    };
+                };
+            };
+            /** @description Unauthorized: UNAUTHORIZED */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 401;
+                        /** @enum {unknown} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not Acceptable: NOT_ACCEPTABLE */
+            406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 406;
+                        /** @enum {unknown} */
+                        code?: "NOT_ACCEPTABLE";
+                    };
+                };
+            };
+            /** @description Request Timeout: REQUEST_TIMEOUT */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 408;
+                        /** @enum {unknown} */
+                        code?: "REQUEST_TIMEOUT";
+                    };
+                };
+            };
+            /** @description Payload Too Large: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 413;
+                        /** @enum {unknown} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 415;
+                        /** @enum {unknown} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Too Many Requests: RATE_LIMITED */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 429;
+                        /** @enum {unknown} */
+                        code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description Request Header Fields Too Large: HEADERS_TOO_LARGE */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 431;
+                        /** @enum {unknown} */
+                        code?: "HEADERS_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description Internal Server Error: INTERNAL_ERROR */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 500;
+                        /** @enum {unknown} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Service Unavailable: DATABASE_UNAVAILABLE, DISK_FULL */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {unknown} */
+                        statusCode?: 503;
+                        /** @enum {unknown} */
+                        code?: "DATABASE_UNAVAILABLE" | "DISK_FULL";
+                    };
+                };
+            };
+        };
+    };
     registerUsers: {
         parameters: {
             query?: never;
@@ -1744,6 +1960,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The ETag of an earlier answer: 304 without a body while the answer is the same */
+                "If-None-Match"?: string;
                 /** @description Correlates logs. Kept when it is 1-128 characters of letters, digits and "._:-"; any other value, or none, is replaced by a generated one (never refused). */
                 "X-Request-Id"?: components["parameters"]["RequestId"];
             };
@@ -1759,11 +1977,23 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
+                    /** @description A strong entity tag of this answer */
+                    ETag?: string;
+                    /** @description `no-cache`: revalidate with If-None-Match */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserSegmentsResponse"];
                 };
+            };
+            /** @description Not modified: If-None-Match names the current ETag (no body) */
+            304: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request: VALIDATION_FAILED */
             400: {

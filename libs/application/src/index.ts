@@ -7,6 +7,7 @@ export * from './segments/delete-segment';
 export * from './segments/list-segment-members';
 export * from './users/apply-user-segment-changes';
 export * from './users/get-user-segments';
+export * from './users/look-up-users-segments';
 export * from './users/get-user-history';
 export * from './users/register-users';
 export * from './memberships/expire-memberships';

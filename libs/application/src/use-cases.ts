@@ -11,6 +11,7 @@ import { UpdateSegment } from './segments/update-segment';
 import { ApplyUserSegmentChanges } from './users/apply-user-segment-changes';
 import { GetUserHistory } from './users/get-user-history';
 import { GetUserSegments } from './users/get-user-segments';
+import { LookUpUsersSegments } from './users/look-up-users-segments';
 import { RegisterUsers } from './users/register-users';
 
 /** Every use case, listed once: a module provides them with `providers: [...USE_CASES]`. */
@@ -23,6 +24,7 @@ export const USE_CASES = [
   ListSegmentMembers,
   ApplyUserSegmentChanges,
   GetUserSegments,
+  LookUpUsersSegments,
   GetUserHistory,
   RegisterUsers,
   ExpireMemberships,

@@ -5,6 +5,7 @@ import { Membership } from '@app/domain';
 import { userIdParam } from '../common/path-params';
 import { sendError } from '../http/errors/error.filter';
 import { MembershipResponse } from './dto/user.responses';
+import { digestOf, entityTagOf, noneMatchHits } from './entity-tag';
 
 /** UsersController.segments' route, as Nest registers it with Fastify. */
 const USER_SEGMENTS_URL = '/api/v1/users/:user_id/segments';
@@ -17,28 +18,32 @@ const USER_SEGMENTS_URL = '/api/v1/users/:user_id/segments';
  * still runs, errors get the one error shape, and the answer is the same bytes.
  *
  * The body is rendered once per answer the read cache holds: a cached user's memberships are the same
- * array on every hit, so its JSON is remembered beside it and goes when the cache lets the array go.
+ * array on every hit, so its JSON (and its entity tag) is remembered beside it and goes when the cache
+ * lets the array go. The answer carries a strong ETag and `Cache-Control: no-cache`; a request whose
+ * If-None-Match names the tag gets 304 without a body.
  */
 export function serveUserSegmentsDirectly(app: NestFastifyApplication): void {
   const getSegments = app.get(GetUserSegments);
-  const rendered = new WeakMap<Membership[], string>();
-  const segmentsJson = (memberships: Membership[]): string => {
-    let json = rendered.get(memberships);
-    if (json === undefined) {
-      json = JSON.stringify(memberships.map(MembershipResponse.from));
-      rendered.set(memberships, json);
+  const rendered = new WeakMap<Membership[], { json: string; digest: string }>();
+  const segmentsOf = (memberships: Membership[]) => {
+    let segments = rendered.get(memberships);
+    if (segments === undefined) {
+      const json = JSON.stringify(memberships.map(MembershipResponse.from));
+      segments = { json, digest: digestOf(json) };
+      rendered.set(memberships, segments);
     }
-    return json;
+    return segments;
   };
   const handler = async (request: FastifyRequest<{ Params: { user_id: string } }>, reply: FastifyReply) => {
     // An empty parameter names no route, as Nest's own wrapper of a handler decides (`/users//segments`).
     if (request.params.user_id === '') return reply.callNotFound();
     try {
       const userId = userIdParam(request.params.user_id);
-      const memberships = await getSegments.execute(userId);
-      return reply
-        .type('application/json; charset=utf-8')
-        .send(`{"user_id":${userId},"segments":${segmentsJson(memberships)}}`);
+      const { json, digest } = segmentsOf(await getSegments.execute(userId));
+      const tag = entityTagOf(userId, digest);
+      void reply.header('ETag', tag).header('Cache-Control', 'no-cache');
+      if (noneMatchHits(request.headers['if-none-match'], tag)) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(`{"user_id":${userId},"segments":${json}}`);
     } catch (error) {
       sendError(error, request, reply);
       return reply;

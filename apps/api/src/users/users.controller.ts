@@ -1,6 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApplyUserSegmentChanges, GetUserHistory, GetUserSegments, RegisterUsers } from '@app/application';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApplyUserSegmentChanges,
+  GetUserHistory,
+  GetUserSegments,
+  LookUpUsersSegments,
+  RegisterUsers,
+} from '@app/application';
 import { ChangeSetInput } from '@app/domain';
 import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
 import { QueryParameters } from '../http/request/query-parameters';
@@ -9,13 +15,14 @@ import { decodeCursor, encodeCursor } from '../common/cursor';
 import { ParseUserIdPipe, USER_ID_SCHEMA } from '../common/path-params';
 import { ChangeSetDto } from './dto/change-set.dto';
 import { HistoryQuery } from './dto/history-query.dto';
-import { RegisterUsersDto } from './dto/register-users.dto';
-import { CHANGE_SET_EXAMPLES, REGISTER_USERS_EXAMPLES } from './dto/user.examples';
+import { LookupUsersDto, RegisterUsersDto } from './dto/register-users.dto';
+import { CHANGE_SET_EXAMPLES, LOOKUP_USERS_EXAMPLES, REGISTER_USERS_EXAMPLES } from './dto/user.examples';
 import {
   HistoryEntryResponse,
   HistoryResponse,
   RegistrationResponse,
   UserSegmentsResponse,
+  UsersLookupResponse,
 } from './dto/user.responses';
 
 function changeSetInput(dto: ChangeSetDto): ChangeSetInput {
@@ -39,7 +46,22 @@ export class UsersController {
     private readonly getSegments: GetUserSegments,
     private readonly getHistory: GetUserHistory,
     private readonly registerUsers: RegisterUsers,
+    private readonly lookUpUsers: LookUpUsersSegments,
   ) {}
+
+  @Post('lookup')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'lookUpUsersSegments',
+    summary: "Many users' active segments at once (1 to 1000 ids), each as GET /users/{id}/segments answers it",
+    description: 'A read: it changes nothing and registers nobody. Each distinct id once, in the order given.',
+  })
+  @ApiBody({ type: LookupUsersDto, examples: LOOKUP_USERS_EXAMPLES })
+  @ApiOkResponse({ type: UsersLookupResponse, description: "Each user's active segments; [] for an unknown user" })
+  @ApiErrors('VALIDATION_FAILED', ...BODY_ERRORS)
+  async lookup(@Body() dto: LookupUsersDto): Promise<UsersLookupResponse> {
+    return UsersLookupResponse.from(await this.lookUpUsers.execute(dto.user_ids));
+  }
 
   @Post()
   @BulkWork()
@@ -77,7 +99,26 @@ export class UsersController {
   @Get(':user_id/segments')
   @ApiOperation({ operationId: 'getUserSegments', summary: "The user's active segments, ordered by slug" })
   @ApiParam(USER_ID_PARAM)
-  @ApiOkResponse({ type: UserSegmentsResponse, description: "The user's active segments; [] for an unknown user" })
+  @ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description: 'The ETag of an earlier answer: 304 without a body while the answer is the same',
+  })
+  @ApiOkResponse({
+    type: UserSegmentsResponse,
+    description: "The user's active segments; [] for an unknown user",
+    headers: {
+      ETag: {
+        description: 'A strong entity tag of this answer',
+        schema: { type: 'string', example: '"1000-3q2Vw8ZrQk1nT0aB"' },
+      },
+      'Cache-Control': {
+        description: '`no-cache`: revalidate with If-None-Match',
+        schema: { type: 'string', example: 'no-cache' },
+      },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match names the current ETag (no body)' })
   @ApiErrors('VALIDATION_FAILED')
   async segments(@Param('user_id', ParseUserIdPipe) userId: number): Promise<UserSegmentsResponse> {
     return UserSegmentsResponse.from(userId, await this.getSegments.execute(userId));

@@ -20,6 +20,10 @@ class DueMemberships extends MembershipRepository {
     return [];
   }
 
+  activeOfAll(): Promise<Membership[][]> {
+    throw new Error('not used');
+  }
+
   async activeOf(): Promise<Membership[]> {
     return [];
   }

@@ -10,6 +10,8 @@ export abstract class MembershipRepository {
   abstract applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]>;
   /** The user's memberships that have not expired at `now`, ordered by slug. */
   abstract activeOf(userId: number, now: Date): Promise<Membership[]>;
+  /** activeOf for each of `userIds` (distinct), in their order, in as few database round trips as it can. */
+  abstract activeOfAll(userIds: number[], now: Date): Promise<Membership[][]>;
   /** Ends up to `batchSize` memberships expired by now, recording each at its expiry. Returns how many. */
   abstract expireDue(batchSize: number): Promise<number>;
 }

@@ -22,6 +22,10 @@ class RecordingMemberships extends MembershipRepository {
     return this.answer();
   }
 
+  activeOfAll(): Promise<Membership[][]> {
+    throw new Error('not used');
+  }
+
   activeOf(): Promise<Membership[]> {
     throw new Error('not used by ApplyUserSegmentChanges');
   }

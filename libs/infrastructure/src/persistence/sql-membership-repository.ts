@@ -84,6 +84,13 @@ export class SqlMembershipRepository implements MembershipRepository {
     return this.batcherOf(this.router.forUser(userId)).get({ userId, now });
   }
 
+  /** One statement for them all, on a database that has every write this instance made (any user's). */
+  activeOfAll(userIds: number[], now: Date): Promise<Membership[][]> {
+    if (userIds.length === 0) return Promise.resolve([]);
+    const lookups = userIds.map((userId) => ({ userId, now }));
+    return this.router.read(this.router.forAll(), (sql) => this.activeOfMany(sql, lookups));
+  }
+
   async expireDue(batchSize: number): Promise<number> {
     const [{ count }] = await this.sql.rows<{ count: number }>(EXPIRE_DUE_BATCH, [this.clock.offsetMs(), batchSize]);
     return count;

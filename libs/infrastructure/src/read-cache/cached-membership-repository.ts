@@ -29,6 +29,23 @@ export class CachedMembershipRepository extends MembershipRepository {
     }
   }
 
+  /** The users the cache holds from it; the others in one read, each kept as activeOf keeps it. */
+  async activeOfAll(userIds: number[], now: Date): Promise<Membership[][]> {
+    const answers = userIds.map((userId) => this.cache.get(userId, now));
+    const missing = userIds.filter((_, i) => answers[i] === undefined);
+    if (missing.length === 0) return answers as Membership[][];
+    const fills = missing.map((userId) => this.cache.startFill(userId));
+    try {
+      const read = await this.database.activeOfAll(missing, now);
+      fills.forEach((fill, i) => this.cache.keep(fill, read[i], now));
+      let next = 0;
+      return answers.map((answer) => answer ?? read[next++]);
+    } catch (error) {
+      fills.forEach((fill) => this.cache.abandon(fill));
+      throw error;
+    }
+  }
+
   async applyChanges(userId: number, plan: ChangeSetPlan): Promise<Membership[]> {
     try {
       return await this.database.applyChanges(userId, plan);

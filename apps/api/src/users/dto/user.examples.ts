@@ -19,6 +19,10 @@ export const CHANGE_SET_EXAMPLES: ExamplesObject = {
   },
 };
 
+export const LOOKUP_USERS_EXAMPLES: ExamplesObject = {
+  users: { summary: "Three users' segments", value: { user_ids: [1000, 1001, 1002] } },
+};
+
 export const REGISTER_USERS_EXAMPLES: ExamplesObject = {
   users: { summary: 'Three users', value: { user_ids: [1000, 1001, 1002] } },
 };

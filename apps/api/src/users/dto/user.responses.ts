@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { HistoryEntry, Membership } from '@app/domain';
-import { Registration } from '@app/application';
+import { Registration, UserSegments } from '@app/application';
 import { MembershipTermsResponse } from '../../common/membership-terms.response';
 import { SLUG_SCHEMA, USER_ID_SCHEMA } from '../../common/path-params';
 
@@ -22,6 +22,18 @@ export class UserSegmentsResponse {
 
   static from(userId: number, memberships: Membership[]): UserSegmentsResponse {
     return { user_id: userId, segments: memberships.map(MembershipResponse.from) };
+  }
+}
+
+export class UsersLookupResponse {
+  @ApiProperty({
+    type: [UserSegmentsResponse],
+    description: 'Each distinct user id asked for once, in the order of its first appearance',
+  })
+  users!: UserSegmentsResponse[];
+
+  static from(users: UserSegments[]): UsersLookupResponse {
+    return { users: users.map(({ userId, memberships }) => UserSegmentsResponse.from(userId, memberships)) };
   }
 }
 
