@@ -32,6 +32,20 @@ describe("batch lookup and conditional GET of a user's segments", () => {
     expect(answer.body.users[0].segments).toHaveLength(1);
   });
 
+  it('agrees with GET for every user after lookups raced change sets', async () => {
+    const users = Array.from({ length: 40 }, (_, i) => 100 + i);
+    const changes = users.map((userId, i) =>
+      t.http
+        .patch(`/api/v1/users/${userId}/segments`)
+        .send(i % 2 ? { add: ['LOOK_A'] } : { add: ['LOOK_B'], remove: ['LOOK_A'] }),
+    );
+    const lookups = Array.from({ length: 10 }, () => t.http.post('/api/v1/users/lookup').send({ user_ids: users }));
+    const answers = await Promise.all([...changes, ...lookups]);
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    const after = await t.http.post('/api/v1/users/lookup').send({ user_ids: users }).expect(200);
+    expect(after.body.users).toEqual(await Promise.all(users.map(get)));
+  });
+
   it('registers nobody: an unknown user looked up is still unknown', async () => {
     await t.http
       .post('/api/v1/users/lookup')
