@@ -3,6 +3,7 @@ import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync
 import { join } from 'node:path';
 import { DataDirUnusableError, prepareDataDir, shownPath } from './data-dir';
 import { LockHeartbeat } from './lock-heartbeat';
+import { CHECKED_FOR_MS } from './ownership-guard';
 import { HolderPlace, placeOfThisProcess, processState, samePlace, startTimeOf } from './process-place';
 
 /** Who holds a data directory: a process, and the URL of its API once it listens. */
@@ -212,6 +213,7 @@ export class DataDirLock {
       for (let attempt = 0; attempt < 5; attempt++) {
         const lock = link();
         if (lock) return lock;
+        const stale = readHolder(path);
         const { holder: current, version } = liveHolder(path);
         if (current) throw new DataDirInUseError(dataDir, current);
         // A stale lock is replaced by one process at a time, and only if it is still the one judged stale.
@@ -224,7 +226,11 @@ export class DataDirLock {
           }
           return link();
         });
-        if (taken) return taken;
+        if (!taken) continue;
+        // A holder judged gone by its lease may yet wake: its statements stop at its next ownership check
+        // (ownershipGuard), at most CHECKED_FOR_MS after its last; the directory is opened only after that.
+        if (stale?.place && !samePlace(stale.place, placeOfThisProcess())) sleep(2 * CHECKED_FOR_MS);
+        return taken;
       }
       throw new Error(`cannot take the lock ${path}: it keeps changing`);
     } finally {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** How long a check of the lock holds: far below the lease another process waits out before it takes over. */
-const CHECKED_FOR_MS = 100;
+export const CHECKED_FOR_MS = 100;
 
 /**
  * A check that the lock file at `lockPath` still names this holding (`token`), run before PGlite executes
