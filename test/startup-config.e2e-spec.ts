@@ -80,6 +80,17 @@ describeOnce('.env in the working directory', () => {
     );
   });
 
+  it.each([
+    ['a line without =', 'LOG_LEVEL=info\nPORT 18086\n', 2],
+    ['a line with no name', '# settings\n=foo\n', 2],
+    ['a line after a value over several lines', 'A="one\ntwo"\nexport B=1\nnonsense\n', 4],
+  ])('with %s stops start-up with one line naming the line', (_what, text, line) => {
+    writeFileSync(join(dir, '.env'), text);
+    expect(startFailure({}, dir)).toBe(
+      `invalid configuration: .env line ${line} is not NAME=value, a comment or blank: fix or remove it`,
+    );
+  });
+
   it('that cannot be read stops start-up with one line', () => {
     const unreadable = mkdtempSync(join(tmpdir(), 'segments-dotenv-dir-'));
     try {
