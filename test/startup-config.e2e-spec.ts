@@ -147,6 +147,18 @@ describeOnce('a key file that cannot be used stops start-up with one line', () =
     expect(line).not.toContain('BEGIN');
   });
 
+  it('a private_key that is not a PEM private key', () => {
+    const file = keyFile(
+      'not-pem.json',
+      JSON.stringify({ client_email: 'a@b.c', private_key: 'secret-but-not-a-key' }),
+    );
+    const line = startFailure(gdrive(file));
+    expect(line).toMatch(
+      /^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: the private_key of .*not-pem\.json is not a PEM private key; set /,
+    );
+    expect(line).not.toContain('secret-but-not-a-key');
+  });
+
   it('missing fields', () => {
     expect(startFailure(gdrive(keyFile('partial.json', '{"client_email":"a@b.c"}')))).toMatch(
       /^invalid configuration: GOOGLE_APPLICATION_CREDENTIALS: .*partial\.json has no private_key; set /,

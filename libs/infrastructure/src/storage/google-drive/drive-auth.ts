@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { auth } from '@googleapis/drive';
 import { ConfigError } from '../../config/app-config';
@@ -48,6 +49,14 @@ export function createDriveAuth(keyFile: string): DriveAuth {
     );
     throw new ConfigError(
       `GOOGLE_APPLICATION_CREDENTIALS: ${keyFile} has no ${missing.map(([field]) => field).join(' or ')}; ${SET_KEY_FILE}`,
+    );
+  }
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    // Checked now: otherwise the first report answers 502 with OpenSSL's words. The key itself is not shown.
+    throw new ConfigError(
+      `GOOGLE_APPLICATION_CREDENTIALS: the private_key of ${keyFile} is not a PEM private key; ${SET_KEY_FILE}`,
     );
   }
   const client = new auth.JWT({
