@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, ServiceDataSource } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { databaseLine } from './database-line';
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -46,7 +47,8 @@ export async function serve(config: AppConfig, fail: (error: unknown) => never):
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host }).catch(fail);
   app.flushLogs();
-  app.get(ServiceDataSource).announce(localUrl(app, config.host));
-  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.dataDir}`;
+  const dataSource = app.get(ServiceDataSource);
+  dataSource.announce(localUrl(app, config.host));
+  const database = databaseLine(config, dataSource.migrationsApplied);
   logger.log(`listening on http://${config.host}:${config.port} (database: ${database}; docs at /docs)`);
 }

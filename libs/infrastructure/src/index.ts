@@ -32,3 +32,4 @@ export * from './replicas/read-router';
 export * from './replicas/replica-lag-watcher';
 export * from './workers/worker-channel';
 export * from './storage/disk-space';
+export * from './database/postgres-url';

@@ -1,6 +1,5 @@
 import { isDatabaseUnavailable } from './database-errors';
-
-const DEFAULT_PORT = '5432';
+import { postgresPlace } from './postgres-url';
 
 /**
  * One line saying why PostgreSQL at DATABASE_URL could not be opened at start-up and what to set,
@@ -8,10 +7,7 @@ const DEFAULT_PORT = '5432';
  * is never part of the line.
  */
 export function databaseStartFailure(error: unknown, databaseUrl: string): string | undefined {
-  const url = new URL(databaseUrl);
-  const server = `PostgreSQL at ${url.hostname}:${url.port || DEFAULT_PORT}`;
-  const user = decodeURIComponent(url.username) || 'the default user';
-  const database = decodeURIComponent(url.pathname.slice(1)) || user;
+  const { server, user, database } = postgresPlace(databaseUrl);
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   switch (code) {
     case '3D000':

@@ -5,14 +5,16 @@ import { DataSource, MigrationExecutor } from 'typeorm';
  * raised to the bulk deadline: a migration is bulk work, while the pool's connections start with the
  * hot paths' short one.
  */
-export async function runMigrations(dataSource: DataSource, statementTimeoutMs: number): Promise<void> {
+/** Answers how many migrations it applied. */
+export async function runMigrations(dataSource: DataSource, statementTimeoutMs: number): Promise<number> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query(`SET statement_timeout = ${Math.trunc(statementTimeoutMs)}`);
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'each';
-    await executor.executePendingMigrations();
+    const applied = await executor.executePendingMigrations();
     await runner.query('RESET statement_timeout');
+    return applied.length;
   } finally {
     await runner.release();
   }

@@ -10,6 +10,9 @@ import { runMigrations } from './run-migrations';
  * DATA_DIR, which this data source starts before it and stops after it.
  */
 export class ServiceDataSource extends DataSource {
+  /** Migrations applied at start-up; undefined when MIGRATIONS_RUN is off. */
+  migrationsApplied: number | undefined;
+
   private constructor(
     options: DataSourceOptions,
     private readonly server: EmbeddedPostgres | undefined,
@@ -35,7 +38,9 @@ export class ServiceDataSource extends DataSource {
     const dataSource = await ServiceDataSource.create(options, config, owner);
     try {
       await dataSource.initialize();
-      if (config.runMigrations) await runMigrations(dataSource, config.databaseBulkTimeoutMs);
+      if (config.runMigrations) {
+        dataSource.migrationsApplied = await runMigrations(dataSource, config.databaseBulkTimeoutMs);
+      }
       return dataSource;
     } catch (error) {
       await dataSource.destroy();

@@ -1,0 +1,42 @@
+import { ensureBuilt, startBuiltService } from './reliability/support/built-service';
+import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
+
+/** The start-up line says where the database is (never its password) and what the migrations did. */
+postgresOnly('start-up line: PostgreSQL only (its host, port and database)')(
+  'the start-up line in PostgreSQL mode',
+  () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      ensureBuilt();
+      database = await createPostgresDatabase();
+    });
+    afterAll(() => database?.drop());
+
+    const listeningLine = async (databaseUrl: string) => {
+      const service = await startBuiltService({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' });
+      try {
+        const lines = service
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('listening on'));
+        expect(lines).toHaveLength(1);
+        return JSON.parse(lines[0]).msg as string;
+      } finally {
+        service.child.kill('SIGTERM');
+        await service.exited(10_000);
+      }
+    };
+
+    it('names host, port and database, the migrations applied, then the schema up to date; never the password', async () => {
+      const url = new URL(database.url!);
+      url.password = 'never-shown';
+      const name = url.pathname.slice(1);
+      const first = await listeningLine(url.toString());
+      expect(first).toMatch(
+        new RegExp(`PostgreSQL at ${url.hostname}:${url.port || 5432}, database "${name}", \\d+ migrations applied`),
+      );
+      expect(first).not.toContain('never-shown');
+      expect(await listeningLine(url.toString())).toContain(`database "${name}", schema up to date`);
+    });
+  },
+);
