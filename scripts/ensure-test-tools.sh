@@ -4,12 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "make test needs: Node >= 20.11; pg_isready and a PostgreSQL server (TEST_DATABASE_URL, started if it is the" \
+echo "make test needs: Node 20.19+ or 22.12+ (engines in package.json); pg_isready and a PostgreSQL server (TEST_DATABASE_URL, started if it is the" \
   "local cluster), with its server binaries initdb and pg_basebackup (the read-replica suites); Chromium at /usr/bin/chromium (the docs-page browser test); Docker Compose (validates" \
   "docker/compose.yaml, no Docker engine needed)"
 
-if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 11) ? 0 : 1)'; then
-  echo "Node $(node --version) is too old: install Node 20.11 or later (https://nodejs.org/)" >&2
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a > 22 ? 0 : 1)'; then
+  echo "Node $(node --version) is not supported: install Node 20.19+ or 22.12+ (https://nodejs.org/)" >&2
   exit 1
 fi
 
