@@ -148,7 +148,7 @@ function liveHolder(path: string): { holder?: DataDirHolder; version?: string } 
  * Embedded PGlite corrupts a directory that two processes open, so only the lock holder opens it.
  *
  * Ownership does not rest on pid identity alone: two containers on one volume can both be pid 1. The holder
- * renews the lock's mtime every HEARTBEAT_MS from a thread of its own (LockHeartbeat), and a process that
+ * renews the lock's mtime every HEARTBEAT_MS (LockHeartbeat), and a process that
  * cannot check the holder's pid waits for a renewal. A lock whose process is gone (killed, crashed) is
  * stale and taken over: at once where the pid can be checked, after LEASE_MS elsewhere. A holder that
  * finds the lock no longer names it (it was frozen longer than the lease and taken over) exits at once.
