@@ -1,4 +1,5 @@
-import { readFileSync, utimesSync, writeSync } from 'node:fs';
+import { utimesSync, writeSync } from 'node:fs';
+import { tokenIn } from './ownership-guard';
 
 /**
  * Renews a DataDirLock's lease: every `everyMs`, if the lock still names this holding, its mtime is set to
@@ -15,13 +16,7 @@ export class LockHeartbeat {
 
   constructor(path: string, token: string, everyMs: number) {
     this.timer = setInterval(() => {
-      let current: unknown;
-      try {
-        current = (JSON.parse(readFileSync(path, 'utf8')) as { token?: unknown }).token;
-      } catch {
-        current = undefined;
-      }
-      if (current !== token) {
+      if (tokenIn(path) !== token) {
         this.stop();
         writeSync(2, `the lock ${path} no longer names this process (it was taken over): exiting at once\n`);
         process.exit(1);

@@ -10,18 +10,21 @@ export const CHECKED_FOR_MS = 100;
  * every CHECKED_FOR_MS of the monotonic clock, which runs on while the process is stopped; throws when the
  * lock names another holding or is gone.
  */
+/** The holding a lock file names (its `token`), or undefined when it cannot be read. */
+export function tokenIn(lockPath: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(lockPath, 'utf8')) as { token?: unknown }).token;
+  } catch {
+    return undefined;
+  }
+}
+
 export function ownershipGuard(lockPath: string, token: string): () => void {
   let checkedAt = -Infinity;
   return () => {
     const now = performance.now();
     if (now - checkedAt < CHECKED_FOR_MS) return;
-    let current: unknown;
-    try {
-      current = (JSON.parse(readFileSync(lockPath, 'utf8')) as { token?: unknown }).token;
-    } catch {
-      current = undefined;
-    }
-    if (current !== token) {
+    if (tokenIn(lockPath) !== token) {
       throw new Error(`the lock ${lockPath} no longer names this process: another process owns the data directory`);
     }
     checkedAt = now;
