@@ -5,8 +5,12 @@ NPM_INSTALL := npm install --no-audit --no-fund
 # integer for another (`make test RELIABILITY_SEED=42`); failures print the seed that replays them.
 RELIABILITY_SEED ?= 20261130
 
+# When this make started: `make test` ends with the time it took in all.
+MAKE_STARTED := $(shell date +%s)
+PHASE := bash scripts/phase.sh
+
 node_modules: package.json package-lock.json
-	$(NPM_INSTALL)
+	@$(PHASE) install $(NPM_INSTALL)
 	@touch node_modules
 
 # What `npm run build` reads; dist/ is rebuilt only when one of them is newer than the last build.
@@ -39,13 +43,14 @@ lint: install ## Type-check, ESLint, Prettier check and the layer dependency rul
 	npm run lint
 
 test: install ## Say what the tests need and get it, lint (types, layers, OpenAPI), check Docker compose, run every test
-	@bash scripts/ensure-test-tools.sh
-	@bash scripts/ensure-postgres.sh
-	npm run lint
-	npm run openapi:lint
-	@bash scripts/check-compose.sh
-	npm run build
-	RELIABILITY_SEED=$(RELIABILITY_SEED) npm test
+	@$(PHASE) test-tools bash scripts/ensure-test-tools.sh
+	@$(PHASE) postgres bash scripts/ensure-postgres.sh
+	@$(PHASE) lint npm run lint
+	@$(PHASE) openapi-lint npm run openapi:lint
+	@$(PHASE) compose bash scripts/check-compose.sh
+	@$(PHASE) build npm run build
+	@RELIABILITY_SEED=$(RELIABILITY_SEED) $(PHASE) jest npm test
+	@echo "make test: $$(($$(date +%s) - $(MAKE_STARTED))) s in all"
 
 bench: install ## Benchmark the hot paths against pgbench (needs PostgreSQL)
 	npm run bench
