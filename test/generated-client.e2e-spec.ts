@@ -72,6 +72,27 @@ onPostgres('a TypeScript client generated from docs/openapi.json (openapi-typesc
     expect(expected.filter((line) => !failing.has(line))).toEqual([]);
   });
 
+  it("is what docs/api.md tells to install: package.json's pinned versions, installed here", () => {
+    const guide = readFileSync(join(ROOT, 'docs/api.md'), 'utf8');
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+      overrides: Record<string, Record<string, string>>;
+    };
+    const install = /^npm install --save-exact (.+)$/m.exec(guide)?.[1] ?? '';
+    const pinned = Object.fromEntries(install.split(' ').map((spec) => [spec.slice(0, spec.lastIndexOf('@')), spec]));
+    const names = ['openapi-fetch', 'openapi-typescript', 'typescript'];
+    expect(pinned).toEqual(
+      Object.fromEntries(names.map((name) => [name, `${name}@${manifest.devDependencies[name]}`])),
+    );
+    const installed = (name: string) =>
+      (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+        .version;
+    expect(Object.fromEntries(names.map((name) => [name, `${name}@${installed(name)}`]))).toEqual(pinned);
+    // openapi-typescript declares TypeScript 5 as its peer: both say to use the pinned one instead.
+    const override = manifest.overrides['openapi-typescript'].typescript;
+    expect(guide).toContain(`npm pkg set 'overrides.openapi-typescript.typescript=${override}'`);
+  });
+
   it('names every operation of the document', () => {
     const document = JSON.parse(readFileSync(join(ROOT, 'docs/openapi.json'), 'utf8')) as {
       paths: Record<string, Record<string, unknown>>;

@@ -2327,9 +2327,9 @@ export interface operations {
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string;
-                /** @description Inclusive lower bound (RFC 3339) */
+                /** @description Inclusive lower bound (RFC 3339), for example `2023-08-01T00:00:00Z` */
                 from?: string;
-                /** @description Exclusive upper bound (RFC 3339) */
+                /** @description Exclusive upper bound (RFC 3339), for example `2023-09-01T00:00:00Z` */
                 to?: string;
             };
             header?: {
@@ -2485,7 +2485,7 @@ export interface operations {
             query: {
                 /** @description A calendar month in UTC, YYYY-MM; the current month is allowed, a future one is not */
                 period: string;
-                /** @description Only this user’s entries */
+                /** @description Only this user’s entries, for example `1000` */
                 user_id?: number;
                 /** @description Language of the operation column: ru (добавление/удаление) or en (added/removed) */
                 lang?: "ru" | "en";

@@ -6,11 +6,12 @@ import { ApiModule } from './api.module';
 import { buildOpenApiDocument } from './http/openapi/swagger';
 
 /**
- * The document the service serves at /docs-json, built without a database: in preview mode Nest
- * reads the modules' metadata but instantiates no provider, so nothing connects anywhere.
+ * The document the service serves at /docs-json (by default: without API_KEYS, as committed), built
+ * without a database: in preview mode Nest reads the modules' metadata but instantiates no provider,
+ * so nothing connects anywhere.
  */
-export async function buildOpenApiDocumentOffline(): Promise<OpenAPIObject> {
-  const config = loadConfig({});
+export async function buildOpenApiDocumentOffline(env: Record<string, string> = {}): Promise<OpenAPIObject> {
+  const config = loadConfig(env);
   const app = await NestFactory.create(ApiModule.forRoot(config), new FastifyAdapter(), {
     preview: true,
     logger: false,

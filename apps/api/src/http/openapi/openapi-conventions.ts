@@ -1,5 +1,6 @@
 import { OpenAPIObject, SecurityRequirementObject } from '@nestjs/swagger';
 import { REQUEST_ID_HEADER } from '../../logging/request-id';
+import { exampleAsHint } from './optional-parameter-hints';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -7,15 +8,19 @@ const KEY_SCHEMES: SecurityRequirementObject[] = [{ bearer: [] }, { 'api-key': [
 
 /**
  * What holds for every operation and is not said by a decorator: the request id header in and out,
- * an API key on /api/** (required when keys are configured, optional, `{}`, when not), and no key for
- * health, docs and metrics (the API-key check's open paths).
+ * optional parameters without a prefilled example, an API key on /api/** when keys are configured, and
+ * no key for health, docs and metrics (the API-key check's open paths).
+ * Without keys the document names no key at all (no security scheme, `security: []`): a key the service
+ * ignores would only put a lock icon on every operation and an Authorize button on the docs page.
  */
 export function applyOpenApiConventions(document: OpenAPIObject, options: { keysRequired: boolean }): OpenAPIObject {
-  document.security = options.keysRequired ? KEY_SCHEMES : [...KEY_SCHEMES, {}];
+  const { securitySchemes, ...components } = document.components ?? {};
+  document.security = options.keysRequired ? KEY_SCHEMES : [];
   document.components = {
-    ...document.components,
+    ...components,
+    ...(options.keysRequired && { securitySchemes }),
     parameters: {
-      ...document.components?.parameters,
+      ...components.parameters,
       RequestId: {
         name: REQUEST_ID_HEADER,
         in: 'header',
@@ -29,7 +34,7 @@ export function applyOpenApiConventions(document: OpenAPIObject, options: { keys
       },
     },
     headers: {
-      ...document.components?.headers,
+      ...components.headers,
       RequestId: {
         description: 'The request id: the one the client sent, or a generated UUID',
         schema: { type: 'string', example: 'f3b7c2de-6a9b-4c41-9d2e-1c5a7b8e9f01' },
@@ -40,7 +45,10 @@ export function applyOpenApiConventions(document: OpenAPIObject, options: { keys
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/RequestId' }];
+      operation.parameters = [
+        ...(operation.parameters ?? []).map(exampleAsHint),
+        { $ref: '#/components/parameters/RequestId' },
+      ];
       for (const response of Object.values(operation.responses)) {
         if (!response || '$ref' in response) continue;
         response.headers = { [REQUEST_ID_HEADER]: { $ref: '#/components/headers/RequestId' }, ...response.headers };
