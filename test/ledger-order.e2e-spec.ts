@@ -193,7 +193,12 @@ describeOnPostgres('a change set held behind a row lock (PostgreSQL)', () => {
       return answer;
     }, 1_500);
     expect(status).toBe(400);
-    expect(answer!.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { slugs: ['HELD'] } });
+    expect(answer!.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: {
+        errors: [{ field: 'add[0]', messages: ['the expiry of HELD passed before the change could take effect'] }],
+      },
+    });
     expect(await historyThroughApi(t.http, 7)).toEqual(before);
     const held = await t.http.get('/api/v1/users/7/segments').expect(200);
     expect(held.body.segments).toMatchObject([{ slug: 'HELD', expires_at: null }]);

@@ -71,7 +71,9 @@ describe('unknown query parameters', () => {
 
   const expectRefused = (response: RawResponse, names: string[]) => {
     expect(errorShapeProblem(response)).toBeUndefined();
-    const errors = names.map((name) => ({ field: name, messages: [`property ${name} should not exist`] }));
+    const said = (name: string) =>
+      name === '' ? 'unknown query parameter with an empty name' : `unknown query parameter: ${name}`;
+    const errors = names.map((name) => ({ field: name, messages: [said(name)] }));
     expect(response.json).toEqual({
       statusCode: 400,
       error: 'Bad Request',

@@ -242,7 +242,7 @@ export interface components {
             /** @example segments not found: AVITO_X */
             message: string;
             /**
-             * @description Facts about the error, by code: `slugs` for SEGMENT_NOT_FOUND, `errors` (field, messages) for VALIDATION_FAILED, ...
+             * @description Facts about the error, by code: `slugs` for SEGMENT_NOT_FOUND; for VALIDATION_FAILED always `errors`, each field concerned once as `{"field", "messages": [string]}` (`field`: a body field, a query or path parameter, a path such as `add[1].ttl`, or `body` for the body as a whole), ...
              * @example {
              *       "slugs": [
              *         "AVITO_X"

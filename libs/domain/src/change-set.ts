@@ -28,19 +28,21 @@ export function planChangeSet(input: ChangeSetInput, now: Date): ChangeSetPlan {
   const add = input.add ?? [];
   const remove = [...new Set(input.remove ?? [])];
   if (add.length === 0 && remove.length === 0) {
-    throw new InvalidInputError('the change set is empty: give at least one slug in add or remove');
+    throw InvalidInputError.of('body', 'the change set is empty: give at least one slug in add or remove');
   }
-  if (add.length > MAX_SLUGS_PER_LIST || remove.length > MAX_SLUGS_PER_LIST) {
-    throw new InvalidInputError(`add and remove take at most ${MAX_SLUGS_PER_LIST} slugs each`);
+  const tooLong = Object.entries({ add, remove }).filter(([, list]) => list.length > MAX_SLUGS_PER_LIST);
+  if (tooLong.length > 0) {
+    const fields = tooLong.map(([name]) => name);
+    throw InvalidInputError.of(fields, `add and remove take at most ${MAX_SLUGS_PER_LIST} slugs each`);
   }
   const defaultExpiry = resolveExpiry(input, now, 'change set') ?? null;
   const planned = new Map<string, PlannedAdd>();
-  for (const item of add) {
+  for (const [index, item] of add.entries()) {
     const { slug, ...spec } = typeof item === 'string' ? { slug: item } : item;
     if (planned.has(slug)) {
-      throw new InvalidInputError(`segment ${slug} is listed twice in add`, { slugs: [slug] });
+      throw InvalidInputError.of(`add[${index}]`, `segment ${slug} is listed twice in add`);
     }
-    const expiresAt = resolveExpiry(spec, now, `add ${slug}`) ?? defaultExpiry;
+    const expiresAt = resolveExpiry(spec, now, `add ${slug}`, `add[${index}].`) ?? defaultExpiry;
     planned.set(slug, { slug, expiresAt });
   }
   const conflicting = remove.filter((slug) => planned.has(slug));

@@ -14,12 +14,11 @@ export const DURATION_PATTERN =
 /** The furthest an expiry may lie ahead, whichever form gave it. */
 export const MAX_EXPIRY_YEARS = 100;
 
-export function parseDuration(text: string): Duration {
+/** `field`: where the request gave it (`ttl`, `add[2].ttl`), for the error that names it. */
+export function parseDuration(text: string, field = 'ttl'): Duration {
   const match = DURATION_PATTERN.exec(text);
   if (!match) {
-    throw new InvalidInputError(`ttl "${text}" is not an ISO 8601 duration such as P2D, PT36H or P1M2DT3H`, {
-      ttl: text,
-    });
+    throw InvalidInputError.of(field, `ttl "${text}" is not an ISO 8601 duration such as P2D, PT36H or P1M2DT3H`);
   }
   const [years, months, weeks, days, hours, minutes] = match.slice(1, 7).map((part) => Number(part ?? 0));
   const seconds = Number((match[7] ?? '0').replace(',', '.'));
@@ -29,17 +28,17 @@ export function parseDuration(text: string): Duration {
     milliseconds: Math.round(((hours * 60 + minutes) * 60 + seconds) * 1000),
   };
   if (duration.months === 0 && duration.days === 0 && duration.milliseconds === 0) {
-    throw new InvalidInputError(`ttl "${text}" is zero; it must be a positive duration`, { ttl: text });
+    throw InvalidInputError.of(field, `ttl "${text}" is zero; it must be a positive duration`);
   }
   // A coarse bound that keeps the date arithmetic finite; resolveExpiry checks the exact 100 years.
   if (duration.months + duration.days / 31 + duration.milliseconds / 2.7e9 > MAX_EXPIRY_YEARS * 12) {
-    throw tooLong(text);
+    throw tooLong(text, field);
   }
   return duration;
 }
 
-export const tooLong = (ttl: string) =>
-  new InvalidInputError(`ttl "${ttl}" is longer than ${MAX_EXPIRY_YEARS} years`, { ttl });
+export const tooLong = (ttl: string, field = 'ttl') =>
+  InvalidInputError.of(field, `ttl "${ttl}" is longer than ${MAX_EXPIRY_YEARS} years`);
 
 /**
  * Adds a duration the calendar way, in UTC: months first, clamping to the month's last day

@@ -9,34 +9,30 @@ export interface ExpirySpec {
 
 /**
  * Turns `expiresAt` (the API's expires_at) or `ttl` into an absolute expiry. `undefined` means the spec says nothing
- * (so an outer default may apply); `null` is never returned here.
+ * (so an outer default may apply); `null` is never returned here. `where` begins the messages ("add A");
+ * `fieldPrefix` is the path of the spec's fields in the request ("add[0]."; none at the top level).
  */
-export function resolveExpiry(spec: ExpirySpec, now: Date, where: string): Date | undefined {
+export function resolveExpiry(spec: ExpirySpec, now: Date, where: string, fieldPrefix = ''): Date | undefined {
+  const expiresAtField = `${fieldPrefix}expires_at`;
+  const ttlField = `${fieldPrefix}ttl`;
   if (spec.expiresAt !== undefined && spec.ttl !== undefined) {
-    throw new InvalidInputError(`${where}: give either expires_at or ttl, not both`);
+    throw InvalidInputError.of([expiresAtField, ttlField], `${where}: give either expires_at or ttl, not both`);
   }
   const latest = addDuration(now, { months: MAX_EXPIRY_YEARS * 12, days: 0, milliseconds: 0 });
   if (spec.ttl !== undefined) {
-    const expiresAt = addDuration(now, parseDuration(spec.ttl));
-    if (expiresAt.getTime() > latest.getTime()) throw tooLong(spec.ttl);
+    const expiresAt = addDuration(now, parseDuration(spec.ttl, ttlField));
+    if (expiresAt.getTime() > latest.getTime()) throw tooLong(spec.ttl, ttlField);
     return expiresAt;
   }
   if (spec.expiresAt === undefined) return undefined;
   const expiresAt = parseRfc3339(spec.expiresAt);
-  if (!expiresAt) {
-    throw new InvalidInputError(`${where}: expires_at "${spec.expiresAt}" is not an RFC 3339 time`, {
-      expires_at: spec.expiresAt,
-    });
-  }
-  if (expiresAt.getTime() <= now.getTime()) {
-    throw new InvalidInputError(`${where}: expires_at ${spec.expiresAt} is not in the future`, {
-      expires_at: spec.expiresAt,
-    });
-  }
-  if (expiresAt.getTime() > latest.getTime()) {
-    throw new InvalidInputError(`${where}: expires_at ${spec.expiresAt} is more than ${MAX_EXPIRY_YEARS} years ahead`, {
-      expires_at: spec.expiresAt,
-    });
-  }
-  return expiresAt;
+  const problem = !expiresAt
+    ? `expires_at "${spec.expiresAt}" is not an RFC 3339 time`
+    : expiresAt.getTime() <= now.getTime()
+      ? `expires_at ${spec.expiresAt} is not in the future`
+      : expiresAt.getTime() > latest.getTime()
+        ? `expires_at ${spec.expiresAt} is more than ${MAX_EXPIRY_YEARS} years ahead`
+        : undefined;
+  if (problem) throw InvalidInputError.of(expiresAtField, `${where}: ${problem}`);
+  return expiresAt!;
 }

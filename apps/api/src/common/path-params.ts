@@ -15,9 +15,7 @@ export const SLUG_SCHEMA = {
 export function userIdParam(value: string): number {
   const userId = parseUserId(value);
   if (userId === undefined) {
-    throw new InvalidInputError(`user_id must be an integer from 1 to ${MAX_USER_ID}, got "${value}"`, {
-      user_id: value,
-    });
+    throw InvalidInputError.of('user_id', `user_id must be an integer from 1 to ${MAX_USER_ID}, got "${value}"`);
   }
   return userId;
 }
@@ -33,9 +31,9 @@ export class ParseUserIdPipe implements PipeTransform<string, number> {
 export class ParseSlugPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!isValidSlug(value)) {
-      throw new InvalidInputError(
+      throw InvalidInputError.of(
+        'slug',
         'slug must be 1-100 characters of letters, digits, "_", "." or "-", starting with a letter or digit',
-        { slug: value },
       );
     }
     return value;

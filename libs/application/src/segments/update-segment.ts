@@ -14,7 +14,7 @@ export class UpdateSegment {
 
   async execute(slug: string, changes: SegmentChanges): Promise<Segment> {
     if (changes.description === undefined && changes.autoPercent === undefined) {
-      throw new InvalidInputError('nothing to change: give description and/or auto_percent');
+      throw InvalidInputError.of('body', 'nothing to change: give description and/or auto_percent');
     }
     const written = await this.segments.update(slug, changes, this.clock.now());
     if (!written) throw new SegmentNotFoundError([slug]);

@@ -8,7 +8,7 @@ export class GetUserHistory {
 
   execute(query: HistoryQuery): Promise<HistoryPage> {
     if (query.from && query.to && query.from.getTime() > query.to.getTime()) {
-      throw new InvalidInputError('from must not be later than to');
+      throw InvalidInputError.of(['from', 'to'], 'from must not be later than to');
     }
     return this.history.pageOfUser(query);
   }

@@ -1,7 +1,29 @@
 import { DomainError } from './domain-error';
 
+/** One field of a request and what is wrong with it; `body` (or `query`) stands for the request body (query) as a whole. */
+export interface FieldError {
+  field: string;
+  messages: string[];
+}
+
+/**
+ * A request that breaks a rule: `details.errors` names each field it concerns once, whatever found it (the
+ * validators, a use case, the database). A rule between fields names each of them with the same message.
+ */
 export class InvalidInputError extends DomainError {
   readonly code = 'VALIDATION_FAILED';
+
+  constructor(
+    readonly errors: FieldError[],
+    message = [...new Set(errors.flatMap((error) => error.messages))].join('; '),
+  ) {
+    super(message, { errors });
+  }
+
+  /** The one `message` about each of `fields` (one field, or the fields of a rule between them). */
+  static of(fields: string | string[], message: string): InvalidInputError {
+    return new InvalidInputError([fields].flat().map((field) => ({ field, messages: [message] })));
+  }
 }
 
 export class SegmentNotFoundError extends DomainError {

@@ -74,9 +74,14 @@ export class SqlMembershipRepository implements MembershipRepository {
     } catch (error) {
       const { code, detail } = error as { code?: string; detail?: string };
       if (code !== EXPIRY_PASSED) throw error;
-      throw new InvalidInputError(`the expiry of ${detail} passed before the change could take effect`, {
-        slugs: detail!.split(','),
-      });
+      // The plan keeps the order of `add` (a slug listed twice never gets here): its index is the item's.
+      const slugs = plan.add.map((item) => item.slug);
+      throw new InvalidInputError(
+        detail!.split(',').map((slug) => ({
+          field: `add[${slugs.indexOf(slug)}]`,
+          messages: [`the expiry of ${slug} passed before the change could take effect`],
+        })),
+      );
     }
   }
 

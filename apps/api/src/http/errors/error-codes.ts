@@ -3,6 +3,7 @@ import {
   DiskFullError,
   DomainError,
   DomainErrorCode,
+  InvalidInputError,
   parsePeriod,
   ReportExpiredError,
   ReportNotFoundError,
@@ -33,10 +34,7 @@ function thrownBy(work: () => unknown): DomainError {
 export const ERROR_CODES = {
   VALIDATION_FAILED: {
     status: 400,
-    message: 'slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$',
-    details: {
-      errors: [{ field: 'slug', messages: ['slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$'] }],
-    },
+    ...example(InvalidInputError.of('slug', 'slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$')),
   },
   MALFORMED_JSON: { status: 400, message: 'the request body is not valid JSON: Unexpected end of JSON input' },
   BAD_REQUEST: { status: 400, message: 'Request body size did not match Content-Length' },

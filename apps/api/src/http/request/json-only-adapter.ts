@@ -14,9 +14,9 @@ const shapeCheckedFirst =
   (parse: BodyParser): BodyParser =>
   (request, body, done) => {
     if (Buffer.isBuffer(body) && !isUtf8(body))
-      return done(new InvalidInputError('the body is not valid UTF-8'), undefined);
+      return done(InvalidInputError.of('body', 'the body is not valid UTF-8'), undefined);
     const problem = Buffer.isBuffer(body) ? jsonTextShapeProblem(body) : undefined;
-    if (problem) return done(new InvalidInputError(problem), undefined);
+    if (problem) return done(InvalidInputError.of('body', problem), undefined);
     return parse(request, body, done);
   };
 

@@ -1,3 +1,5 @@
+import { fieldPath, RequestPart, unknownFieldMessage } from './field-errors';
+
 /** Deeper than any request of this API (a change set is 3 levels); the validators recurse, so cap it. */
 export const MAX_NESTING = 16;
 
@@ -25,6 +27,12 @@ function textProblem(text: string, what: string): string | undefined {
   return undefined;
 }
 
+/** What is wrong with a request, and the field it is about (the part's own name for the part as a whole). */
+export interface ShapeProblem {
+  field: string;
+  message: string;
+}
+
 /**
  * What no request may carry, whatever its DTO says: nesting deep enough to overflow the validators'
  * recursion (a 500), objects wide enough to make transforming them slow, a NUL character, which
@@ -32,22 +40,25 @@ function textProblem(text: string, what: string): string | undefined {
  * altered, or a field the validators would silently drop instead of rejecting. Walks the value once,
  * without recursion; undefined when it is fine.
  */
-export function requestShapeProblem(value: unknown): string | undefined {
-  const pending: Array<[unknown, number]> = [[value, 0]];
+export function requestShapeProblem(value: unknown, part: RequestPart): ShapeProblem | undefined {
+  // Each item with its path (undefined at the top, where the part's name stands for it) and depth.
+  const pending: Array<[unknown, string | undefined, number]> = [[value, undefined, 0]];
   while (pending.length > 0) {
-    const [item, depth] = pending.pop()!;
+    const [item, path, depth] = pending.pop()!;
+    const field = path ?? part;
     if (typeof item === 'string') {
-      const problem = textProblem(item, 'text');
-      if (problem) return problem;
+      const message = textProblem(item, 'text');
+      if (message) return { field, message };
     } else if (typeof item === 'object' && item !== null) {
-      if (depth >= MAX_NESTING) return `the request nests deeper than ${MAX_NESTING} levels`;
+      if (depth >= MAX_NESTING) return { field, message: `the request nests deeper than ${MAX_NESTING} levels` };
       if (!Array.isArray(item) && Object.keys(item).length > MAX_FIELDS)
-        return `an object has more than ${MAX_FIELDS} fields`;
+        return { field, message: `an object has more than ${MAX_FIELDS} fields` };
       for (const [key, child] of Object.entries(item)) {
-        const problem = textProblem(key, 'field names');
-        if (problem) return problem;
-        if (isUnseenField(key)) return `property ${key} should not exist`;
-        pending.push([child, depth + 1]);
+        const message = textProblem(key, 'field names');
+        if (message) return { field, message };
+        const childPath = fieldPath(path, key);
+        if (isUnseenField(key)) return { field: childPath, message: unknownFieldMessage(part, childPath) };
+        pending.push([child, childPath, depth + 1]);
       }
     }
   }

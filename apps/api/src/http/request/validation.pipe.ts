@@ -1,19 +1,11 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { InvalidInputError } from '@app/domain';
+import { fieldErrorsOf, RequestPart } from './field-errors';
 import { requestShapeProblem } from './request-shape';
 
-interface FieldError {
-  field: string;
-  messages: string[];
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    // Several rules of one field often share a message ("limit must be an integer from 1 to 1000"): say it once.
-    const own = error.constraints ? [{ field, messages: [...new Set(Object.values(error.constraints))] }] : [];
-    return [...own, ...flatten(error.children ?? [], field)];
-  });
+/** class-validator's findings, on their way to `transform`, which knows which part of the request they are about. */
+class ValidationFindings {
+  constructor(readonly errors: ValidationError[]) {}
 }
 
 /**
@@ -21,11 +13,27 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
  * ParseSlugPipe): the stock pipe would first coerce "1e3" or "0012" into a number.
  */
 class RequestValidationPipe extends ValidationPipe {
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'param') return Promise.resolve(value);
-    const problem = requestShapeProblem(value);
-    if (problem) return Promise.reject(new InvalidInputError(problem));
-    return super.transform(value, metadata);
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param') return value;
+    const part: RequestPart = metadata.type === 'query' ? 'query' : 'body';
+    // A list or a bare value would reach the validators as an object of its indexes ("unknown field: 0").
+    if (
+      part === 'body' &&
+      value !== undefined &&
+      value !== null &&
+      (typeof value !== 'object' || Array.isArray(value))
+    ) {
+      throw InvalidInputError.of('body', 'the body must be a JSON object');
+    }
+    const problem = requestShapeProblem(value, part);
+    if (problem) throw InvalidInputError.of(problem.field, problem.message);
+    try {
+      return (await super.transform(value, metadata)) as unknown;
+    } catch (error) {
+      if (!(error instanceof ValidationFindings)) throw error;
+      const fields = fieldErrorsOf(error.errors, part);
+      throw fields.length > 0 ? new InvalidInputError(fields) : InvalidInputError.of(part, 'invalid request');
+    }
   }
 }
 
@@ -38,10 +46,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      const message = fields.map((field) => field.messages.join('; ')).join('; ') || 'invalid request';
-      return new InvalidInputError(message, { errors: fields });
-    },
+    exceptionFactory: (errors) => new ValidationFindings(errors),
   });
 }
