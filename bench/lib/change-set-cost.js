@@ -73,7 +73,6 @@ const PARTS = [
   { name: 'ledger (history rows, known user)', with: 'change_set', without: 'no_ledger' },
   { name: 'locks (user row, key share, memberships)', with: 'change_set', without: 'no_locks' },
   { name: "new user's auto joins", with: 'new_user', without: 'new_user_no_auto_joins' },
-  { name: "new user's registration", with: 'new_user_no_auto_joins', without: 'change_set' },
 ];
 
 async function changeLogTriggers(client) {
