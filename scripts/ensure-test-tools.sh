@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "make test needs: Node 20.19+ or 22.12+ (engines in package.json); pg_isready and a PostgreSQL server (TEST_DATABASE_URL, started if it is the" \
+echo "make test needs: Node 20.19+ or 22.12+ (engines in package.json); pg_isready, pgbench (the benchmark wiring test) and a PostgreSQL server (TEST_DATABASE_URL, started if it is the" \
   "local cluster), with its server binaries initdb and pg_basebackup (the read-replica suites); Chromium at /usr/bin/chromium (the docs-page browser test); Docker Compose (validates" \
   "docker/compose.yaml, no Docker engine needed)"
 
@@ -14,7 +14,7 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); proce
 fi
 
 packages=()
-command -v pg_isready >/dev/null 2>&1 || packages+=(postgresql-client)
+{ command -v pg_isready && command -v pgbench; } >/dev/null 2>&1 || packages+=(postgresql-client)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
 # The read-replica suites make a private primary and streaming replica: initdb and pg_basebackup.

@@ -26,6 +26,13 @@ async function createDatabase(serverUrl) {
   return { name, url: withDatabase(serverUrl, name) };
 }
 
+/** A copy of database `from` (which nobody may be connected to meanwhile), named after it. */
+async function copyDatabase(serverUrl, from, suffix) {
+  const name = `${from}_${suffix}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${from}`));
+  return { name, url: withDatabase(serverUrl, name) };
+}
+
 async function dropDatabase(serverUrl, name) {
   await withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
@@ -73,4 +80,4 @@ async function seed(url, users) {
   });
 }
 
-module.exports = { SEGMENTS, withClient, withDatabase, createDatabase, dropDatabase, seed };
+module.exports = { SEGMENTS, withClient, withDatabase, createDatabase, copyDatabase, dropDatabase, seed };

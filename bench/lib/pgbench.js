@@ -8,6 +8,7 @@ const { join } = require('node:path');
 const { Pool } = require('pg');
 const { builtRepository } = require('./built-repository');
 const { run } = require('./processes');
+const { startCostMeter, perRequest } = require('./cpu-cost');
 
 /**
  * Runs the built repository's read (activeOf) and change set (applyChanges: add SEG_a, remove SEG_b)
@@ -114,21 +115,56 @@ function writeScript(captured, users, segments) {
   );
 }
 
+/**
+ * The floor of a change set: one statement (one transaction, one round trip, as the change set) that
+ * inserts one membership and its history row and deletes another with its history row, on the same
+ * tables, with none of the change set's checks, locks or answer.
+ */
+function writeFloorScript(users, segments) {
+  return `\\set uid random(1, ${users})
+\\set a random(1, ${segments})
+\\set d random(1, ${segments - 1})
+\\set b 1 + (:a + :d - 1) % ${segments}
+WITH added AS (
+  INSERT INTO memberships (user_id, segment_id, source, added_at) VALUES (:uid, :a, 'manual', now())
+  ON CONFLICT DO NOTHING RETURNING segment_id
+), removed AS (
+  DELETE FROM memberships WHERE user_id = :uid AND segment_id = :b RETURNING segment_id
+)
+INSERT INTO membership_history (user_id, segment, operation, reason, at)
+VALUES (:uid, 'SEG_' || :a, 'added', 'manual', now()), (:uid, 'SEG_' || :b, 'removed', 'manual', now());
+`;
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Runs one pgbench script; returns rate, failures and latency percentiles (ms) from its per-transaction log. */
-async function runPgbench({ databaseUrl, script, name, workDir, connections, threads, seconds }) {
+/**
+ * Runs one pgbench script; returns rate, failures and latency percentiles (ms) from its per-transaction
+ * log. With `meter` (startCostMeter's monitorUrl and database), also PostgreSQL's CPU µs per transaction.
+ */
+async function runPgbench({ databaseUrl, script, name, workDir, connections, threads, seconds, meter }) {
   const scriptFile = join(workDir, `${name}.sql`);
   writeFileSync(scriptFile, script);
   const prefix = join(workDir, `pgbench_${name}`);
   const args = ['-n', '-M', 'prepared', '-c', String(connections), '-j', String(threads), '-T', String(seconds)];
   args.push('-f', scriptFile, '-l', `--log-prefix=${prefix}`, databaseUrl);
-  const { stdout, stderr } = await run('pgbench', args, { allowFailure: true });
+  const cost = meter ? await startCostMeter(meter) : undefined;
+  let cpu;
+  let output;
+  try {
+    output = await run('pgbench', args, { allowFailure: true });
+  } finally {
+    cpu = await cost?.stop();
+  }
+  const { stdout, stderr } = output;
   const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
-  if (!tps) throw new Error(`pgbench ${name} failed:\n${script}\n${stdout}\n${stderr.slice(0, 3000)}`);
+  // A client that hits an error other than a serialization failure or deadlock stops the run early.
+  if (!tps || /run was aborted/i.test(stderr + stdout)) {
+    throw new Error(`pgbench ${name} failed:\n${script}\n${stdout}\n${stderr.slice(0, 3000)}`);
+  }
   const failed = /number of failed transactions: (\d+)/.exec(stdout);
   const latencies = [];
   for (const file of readdirSync(workDir).filter((f) => f.startsWith(`pgbench_${name}.`))) {
@@ -146,8 +182,9 @@ async function runPgbench({ databaseUrl, script, name, workDir, connections, thr
     failed: failed ? Number(failed[1]) : 0,
     p50_ms: ms(percentile(latencies, 50)),
     p99_ms: ms(percentile(latencies, 99)),
+    ...(cpu ? { pg_cpu_us: perRequest(cpu.pg_cpu_us, latencies.length) } : {}),
     script,
   };
 }
 
-module.exports = { captureStatements, readScript, floorScript, writeScript, runPgbench };
+module.exports = { captureStatements, readScript, floorScript, writeScript, writeFloorScript, runPgbench };

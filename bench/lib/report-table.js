@@ -16,8 +16,92 @@ const verdict = (ok) => (ok ? 'ok' : 'MISSED');
 const loadRow = (name, s) => [name, s.rate, s.p50_ms, s.p99_ms, s.non2xx + s.socket_errors];
 const pgRow = (name, p) => [name, p.rate.toFixed(1), p.p50_ms, p.p99_ms, p.failed];
 
+const LOADS = [
+  ['read', 'read uniform'],
+  ['zipf', 'read zipf s=1'],
+  ['write', 'write'],
+];
+const orDash = (value) => (value === null || value === undefined ? '-' : value);
+
+/** Per load: rate, CPU per answered request (service, PostgreSQL), reads per PostgreSQL core, latency, RSS. */
+function printCost(result) {
+  const rows = [
+    ['load', 'req/s', 'service µs/req', 'pg µs/req', 'reqs per pg core', 'p50 ms', 'p99 ms', 'peak RSS MB'],
+  ];
+  const services = [...(result.variants ?? []), ...(result.ceiling ? [result.ceiling] : [])];
+  for (const [kind, label] of LOADS) {
+    for (const s of services) {
+      const f = s[kind];
+      rows.push([
+        `${label}, ${s.name}`,
+        f.rate,
+        orDash(f.service_cpu_us),
+        orDash(f.pg_cpu_us),
+        orDash(f.per_pg_core),
+        f.p50_ms,
+        f.p99_ms,
+        f.peak_rss_mb,
+      ]);
+    }
+  }
+  const pgbench = [
+    ['pgbench: the read statement', result.read?.pgbench],
+    ['pgbench: floor (segment_id by user_id)', result.read_floor?.pgbench],
+    ['pgbench: the change set', result.write?.pgbench],
+  ];
+  for (const [name, p] of pgbench) {
+    if (p)
+      rows.push([
+        name,
+        p.rate.toFixed(1),
+        '',
+        orDash(p.pg_cpu_us),
+        orDash(p.pg_cpu_us && Math.round(1e6 / p.pg_cpu_us)),
+        p.p50_ms,
+        p.p99_ms,
+        '',
+      ]);
+  }
+  console.log(
+    "\ncost per answered request (CPU from /proc: the service's processes; the database's PostgreSQL backends)",
+  );
+  console.log(table(rows));
+  const versus = Object.entries(result.versus_ceiling ?? {});
+  if (versus.length > 0) {
+    const ratios = [['uniform reads, against the ceiling (interleaved)', 'req/s', 'service CPU per read']];
+    for (const [name, ratio] of versus) ratios.push([name, ratio.rate, orDash(ratio.cpu)]);
+    console.log('');
+    console.log(table(ratios));
+  }
+}
+
+/** `--change-set`: pgbench of the change set against its floor, and what each part costs PostgreSQL. */
+function printChangeSet(changeSet, targets) {
+  const rows = [['pgbench variant', 'tps', 'p50 ms', 'p99 ms', 'failed', 'pg µs/tx']];
+  for (const v of changeSet.variants) rows.push([v.name, v.rate, v.p50_ms, v.p99_ms, v.failed, orDash(v.pg_cpu_us)]);
+  console.log('');
+  console.log(table(rows));
+  const parts = [['part', 'pg µs/tx', 'share of the change set', 'tps without / with']];
+  for (const p of changeSet.parts)
+    parts.push([p.name, orDash(p.pg_cpu_us), orDash(p.share_of_change_set), p.tps_without_vs_with]);
+  console.log('');
+  console.log(table(parts));
+  const ok = changeSet.change_set_vs_floor >= targets.changeSetVsFloor;
+  console.log(
+    `\nchange set / floor: ${changeSet.change_set_vs_floor} of its tps (target >= ${targets.changeSetVsFloor}: ${verdict(ok)}), ` +
+      `${orDash(changeSet.change_set_cpu_vs_floor)}x its PostgreSQL CPU per transaction`,
+  );
+}
+
 function printTable(result) {
   const { targets } = result;
+  if (result.change_set) {
+    console.log(
+      `\nusers ${result.seed?.users}, ${result.options.connections} connections, ${result.options.seconds} s each`,
+    );
+    printChangeSet(result.change_set, targets);
+    return;
+  }
   const rows = [['figure', 'req/s (tps)', 'p50 ms', 'p99 ms', 'non-2xx']];
   for (const variant of result.variants ?? []) {
     rows.push(loadRow(`read uniform, ${variant.name}`, variant.read));
@@ -36,6 +120,7 @@ function printTable(result) {
       `${result.machine.cpus} CPUs, pool ${result.options.pool_size}`,
   );
   console.log(table(rows));
+  printCost(result);
 
   const ratios = [['ratio', 'value', 'target']];
   const read = result.read;
