@@ -25,6 +25,14 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'client-stands-alone',
+      comment:
+        'libs/client is a package of its own, for Node and browsers: it imports nothing outside libs/client, no node built-in and no package.',
+      severity: 'error',
+      from: { path: '^libs/client/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^libs/client/' },
+    },
+    {
       name: 'production-code-does-not-import-tests',
       severity: 'error',
       from: { path: '^(apps|libs)/', pathNot: '\\.spec\\.ts$' },

@@ -9,7 +9,7 @@ import { postgresOnly } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 
 const CLIENT_DIR = join(__dirname, 'generated-client');
-const TYPES = join(CLIENT_DIR, 'openapi.d.ts');
+const TYPES = join(ROOT, 'libs/client/src/openapi.ts');
 const USAGE = join(CLIENT_DIR, 'every-operation.ts');
 const EXPECT_ERROR = /\/\/ @ts-expect-error .*$/gm;
 
@@ -44,7 +44,7 @@ onPostgres('a TypeScript client generated from docs/openapi.json (openapi-typesc
   it('is what openapi-typescript makes of the committed document (run `npm run openapi` after changing the API)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'segments-client-'));
     try {
-      const fresh = join(dir, 'openapi.d.ts');
+      const fresh = join(dir, 'openapi.ts');
       const result = spawnSync(join(ROOT, 'node_modules/.bin/openapi-typescript'), ['docs/openapi.json', '-o', fresh], {
         cwd: ROOT,
         encoding: 'utf8',

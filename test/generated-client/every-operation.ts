@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { components, paths } from './openapi';
+import type { components, paths } from '../../libs/client/src/openapi';
 
 /**
  * What a client generated from docs/openapi.json (openapi-typescript + openapi-fetch) sees. Every
