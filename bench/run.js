@@ -5,6 +5,7 @@
  *
  *   npm run bench -- [--users 100000] [--seconds 10] [--connections 32] [--no-build] [--bulk] [--keep-db]
  *   npm run bench -- --embedded [...]   # embedded PGlite instead: start-up, memory, loads (bench/embedded.js)
+ *   npm run bench -- --bulk-reads [...] # embedded: reads during a bulk auto_percent change (bench/bulk-reads.js)
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
  * own database. Uniform reads, Zipf (s = 1.0) reads and writes run against the service three ways in
@@ -285,7 +286,11 @@ async function main() {
   console.log(`\nresults: ${file}`);
 }
 
-const entry = process.argv.includes('--embedded') ? require('./embedded').main : main;
+const entry = process.argv.includes('--embedded')
+  ? require('./embedded').main
+  : process.argv.includes('--bulk-reads')
+    ? require('./bulk-reads').main
+    : main;
 entry().catch((error) => {
   console.error(`bench failed: ${error.stack ?? error}`);
   process.exit(1);
