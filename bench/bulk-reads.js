@@ -21,20 +21,25 @@ const log = (message) => console.log(`[bench bulk-reads ${new Date().toISOString
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 const round = (ms) => Math.round(ms * 10) / 10;
 
-/** Reads user segments back to back until `done` settles; answers each read's latency (ms). */
+/** Reads user segments back to back until `done` settles; answers each read's latency (ms) and failures. */
 async function readWhile(baseUrl, users, done) {
   let finished = false;
-  done.finally(() => (finished = true));
+  done.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
   const latencies = [];
+  const failures = {};
   for (let i = 0; !finished; i++) {
     const user = 1 + ((i * 7919) % users);
     const started = performance.now();
     const response = await fetch(`${baseUrl}/api/v1/users/${user}/segments`);
     await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`GET /users/${user}/segments: ${response.status}`);
-    if (!finished) latencies.push(performance.now() - started);
+    if (finished) break;
+    latencies.push(performance.now() - started);
+    if (response.status !== 200) failures[response.status] = (failures[response.status] ?? 0) + 1;
   }
-  return latencies;
+  return { latencies, failures };
 }
 
 async function main() {
@@ -72,7 +77,8 @@ async function main() {
     log('PATCH auto_percent 40 -> 95 while reading');
     const started = performance.now();
     const patch = api(service.baseUrl, 'PATCH', '/api/v1/segments/BENCH_BULK', { auto_percent: 95 });
-    const latencies = (await readWhile(service.baseUrl, options.users, patch)).sort((a, b) => a - b);
+    const { latencies, failures } = await readWhile(service.baseUrl, options.users, patch);
+    latencies.sort((a, b) => a - b);
     await patch;
     result.patch_s = round(performance.now() - started) / 1000;
     result.reads = {
@@ -80,6 +86,7 @@ async function main() {
       p50_ms: round(percentile(latencies, 50) ?? 0),
       p99_ms: round(percentile(latencies, 99) ?? 0),
       max_ms: round(latencies.at(-1) ?? 0),
+      failed: failures,
       target_max_ms: TARGET_MAX_MS,
     };
   } finally {
@@ -93,7 +100,7 @@ async function main() {
   const { reads } = result;
   console.log(
     `\nPATCH auto_percent 40 -> 95 over ${options.users} users: ${result.patch_s} s; ${reads.answered} reads meanwhile, ` +
-      `p50 ${reads.p50_ms} ms, p99 ${reads.p99_ms} ms, max ${reads.max_ms} ms ` +
+      `p50 ${reads.p50_ms} ms, p99 ${reads.p99_ms} ms, max ${reads.max_ms} ms, failed ${JSON.stringify(reads.failed)} ` +
       `(target max <= ${TARGET_MAX_MS}: ${reads.max_ms <= TARGET_MAX_MS ? 'ok' : 'MISSED'})`,
   );
   console.log(`results: ${file}`);
