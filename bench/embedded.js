@@ -14,6 +14,7 @@ const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = require('node:fs');
 const { cpus, tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { SEGMENTS } = require('./lib/database');
+const { api } = require('./lib/api');
 const { parseOptions } = require('./lib/options');
 const { ensureWrk, runWrk, runAutocannon } = require('./lib/http-load');
 const { run, sampleRss, startService } = require('./lib/processes');
@@ -50,16 +51,6 @@ async function measureStarts(workDir, logFile) {
     await again.service.stop();
   }
   return { fresh_ms: fresh, reopen_ms: reopen, fresh_median_ms: median(fresh), reopen_median_ms: median(reopen) };
-}
-
-async function api(baseUrl, method, path, body) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.json();
 }
 
 function parseArgs(argv) {

@@ -7,6 +7,7 @@
  *   npm run bench -- --change-set [...] # instead of the loads: the change set's cost against its floor, part by part
  *   npm run bench -- --embedded [...]   # embedded PGlite instead: start-up, memory, loads (bench/embedded.js)
  *   npm run bench -- --client [...]     # libs/client's coalesced reads against single GETs (bench/client.js)
+ *   npm run bench -- --bulk-reads [...] # embedded: reads during a bulk auto_percent change (bench/bulk-reads.js)
  *
  * Needs only PostgreSQL (DATABASE_URL names the server, default the local one); creates and drops its
  * own database. Uniform reads, Zipf (s = 1.0) reads and writes run against the service (read cache off
@@ -332,7 +333,9 @@ const entry = process.argv.includes('--embedded')
   ? require('./embedded').main
   : process.argv.includes('--client')
     ? require('./client').main
-    : main;
+    : process.argv.includes('--bulk-reads')
+      ? require('./bulk-reads').main
+      : main;
 entry().catch((error) => {
   console.error(`bench failed: ${error.stack ?? error}`);
   process.exit(1);

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError } from '../config/app-config';
 import { shownPath } from './data-dir';
 import { DataDirInUseError, DataDirLock } from './data-dir-lock';
+import { MAX_PREPARED_SLICES } from './prepared-slices';
 import { SOCKET_PORT, type EmbeddedWorkerMessage, type EmbeddedWorkerOptions } from './embedded-postgres.worker';
 import { projectRoot, seedFromTemplate } from './embedded-template';
 
@@ -132,7 +133,8 @@ async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres
       );
     }
     compileWebAssemblyOnce();
-    const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];
+    const settings = [...MEMORY_SETTINGS, `max_prepared_transactions=${MAX_PREPARED_SLICES}`];
+    const startParams = [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])];
     const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
     const { worker, url } = await startWorker({
       path,

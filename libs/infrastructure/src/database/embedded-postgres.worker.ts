@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { ownershipGuard } from './ownership-guard';
+import { settleUnfinishedSlices } from './prepared-slices';
 
 /** The port number in the socket's file name (.s.PGSQL.5432); nothing listens on a TCP port. */
 export const SOCKET_PORT = 5432;
@@ -30,6 +31,8 @@ export type EmbeddedWorkerMessage = { url: string } | { error: { message: string
 async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWorkerOptions): Promise<void> {
   const db = await PGlite.create({ dataDir: options.path, startParams: options.startParams });
   refuseOnceDirectoryLost(db, ownershipGuard(options.lockPath, options.lockToken));
+  // A bulk change the previous run left half-way: finished or undone before anyone reads or writes.
+  await settleUnfinishedSlices((sql) => db.query(sql));
   const server = new PGLiteSocketServer({ db, path: options.socketPath, maxConnections: options.maxConnections });
   await server.start();
   port.on('message', (message: unknown) => {

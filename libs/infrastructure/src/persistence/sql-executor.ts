@@ -5,31 +5,11 @@ import { DATABASE_POOL } from '../database/database-pool.provider';
 import { DatabaseBusyError } from '../database/database-errors';
 import { DatabaseHangWatch } from '../database/hang-watch';
 import { currentWorkKind, WorkKind } from '../database/work-kind';
+import { BulkAnswer, BulkSlices, inOneTransaction, inPreparedSlices } from './bulk-slices';
+import { SqlRunner, SqlText } from './sql-runner';
+import { WriteGate } from './write-gate';
 
-/**
- * A statement that each pooled connection parses and plans once, then only binds and executes (a
- * PostgreSQL named prepared statement). For the hot paths, whose text is fixed: about 2.5x the rate
- * of an unnamed statement for the user's segments lookup (docs/performance.md).
- */
-export interface PreparedStatement {
-  readonly name: string;
-  readonly text: string;
-}
-
-const preparedNames = new Set<string>();
-
-/** Declares a prepared statement; its name must be unique in the process (connections key them by name). */
-export function prepared(name: string, text: string): PreparedStatement {
-  if (preparedNames.has(name)) throw new Error(`prepared statement ${name} is declared twice`);
-  preparedNames.add(name);
-  return { name, text };
-}
-
-export type SqlText = string | PreparedStatement;
-
-export interface SqlRunner {
-  rows<T>(sql: SqlText, params?: unknown[]): Promise<T[]>;
-}
+export { prepared, type PreparedStatement, type SqlRunner, type SqlText } from './sql-runner';
 
 /**
  * The client's own deadline, a little after the server's statement_timeout: it ends the wait when the
@@ -64,6 +44,9 @@ const MAX_ATTEMPTS = 4;
 export class SqlExecutor implements SqlRunner {
   private readonly deadlines: Record<WorkKind, number>;
   private readonly maxWaiting: number;
+  /** Embedded PGlite: one session, where a bulk change must leave it free for reads (bulk-slices.ts). */
+  private readonly embedded: boolean;
+  private readonly writes = new WriteGate();
 
   constructor(
     @Inject(DATABASE_POOL) private readonly pool: Pool,
@@ -72,6 +55,7 @@ export class SqlExecutor implements SqlRunner {
   ) {
     this.deadlines = { hot: config.databaseStatementTimeoutMs, bulk: config.databaseBulkTimeoutMs };
     this.maxWaiting = config.databaseMaxWaiting;
+    this.embedded = config.databaseUrl === undefined;
   }
 
   /** How many connections the pool opens at most. */
@@ -79,7 +63,13 @@ export class SqlExecutor implements SqlRunner {
     return this.pool.options.max ?? 10;
   }
 
+  /** A read, or a write that commutes with every other (the change log's cleaner); bulk statements are writes. */
   async rows<T>(sql: SqlText, params: unknown[] = []): Promise<T[]> {
+    if (currentWorkKind() === 'bulk') return this.writes.shared(() => this.unguardedRows(sql, params));
+    return this.unguardedRows(sql, params);
+  }
+
+  private async unguardedRows<T>(sql: SqlText, params: unknown[]): Promise<T[]> {
     // A bulk statement needs its own transaction to raise statement_timeout for itself only.
     if (currentWorkKind() === 'bulk') return this.transactionOnce((tx) => tx.rows<T>(sql, params));
     this.admit();
@@ -91,12 +81,30 @@ export class SqlExecutor implements SqlRunner {
    * serialization failure like `transaction`.
    */
   statement<T>(sql: SqlText, params: unknown[] = []): Promise<T[]> {
-    return this.retrying(() => this.rows<T>(sql, params));
+    return this.writes.shared(() => this.retrying(() => this.unguardedRows<T>(sql, params)));
   }
 
   /** Runs `work` in one transaction, retrying it whole on deadlock or serialization failure. */
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    return this.retrying(() => this.transactionOnce(work));
+    return this.writes.shared(() => this.retrying(() => this.transactionOnce(work)));
+  }
+
+  /**
+   * A change over all users, all or nothing to readers. On PostgreSQL one transaction; in embedded mode
+   * prepared slices, between which reads run, and no other write until it ends (a write meeting a slice's
+   * locks would wait for ever in PGlite's one session).
+   */
+  inSlices<T>(work: (slices: BulkSlices) => Promise<BulkAnswer<T>>): Promise<T> {
+    if (!this.embedded) return this.transaction(async (tx) => (await work(inOneTransaction(tx)))(tx));
+    return this.writes.exclusive(() =>
+      inPreparedSlices(
+        {
+          prepare: (name, part) => this.transactionOnce(part, `PREPARE TRANSACTION '${name}'`),
+          alone: (part) => this.alone(part),
+        },
+        work,
+      ),
+    );
   }
 
   private async retrying<T>(attemptOnce: () => Promise<T>): Promise<T> {
@@ -116,7 +124,28 @@ export class SqlExecutor implements SqlRunner {
     }
   }
 
-  private async transactionOnce<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  /** Runs `work`'s statements on one connection, each its own transaction (COMMIT PREPARED must be). */
+  private async alone<T>(work: (run: SqlRunner) => Promise<T>): Promise<T> {
+    const deadline = this.deadlines[currentWorkKind()];
+    const client: PoolClient = await this.pool.connect();
+    let broken: Error | undefined;
+    const onConnectionError = (error: Error) => (broken = error);
+    client.on('error', onConnectionError);
+    try {
+      return await work({
+        rows: async <R>(sql: SqlText, params: unknown[] = []) =>
+          (await client.query(queryConfig(sql, params, deadline))).rows as R[],
+      });
+    } catch (error) {
+      if (clientTimedOut(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.removeListener('error', onConnectionError);
+      client.release(broken);
+    }
+  }
+
+  private async transactionOnce<T>(work: (tx: SqlRunner) => Promise<T>, end = 'COMMIT'): Promise<T> {
     this.admit();
     const kind = currentWorkKind();
     const deadline = this.deadlines[kind];
@@ -132,7 +161,7 @@ export class SqlExecutor implements SqlRunner {
       await run('BEGIN');
       if (kind !== 'hot') await run(`SET LOCAL statement_timeout = ${deadline}`);
       const result = await work({ rows: run });
-      await run('COMMIT');
+      await run(end);
       return result;
     };
     try {

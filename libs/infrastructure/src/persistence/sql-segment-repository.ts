@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
 import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository, SegmentWrite } from '@app/application';
 import { ReadRouter } from '../replicas/read-router';
+import { ALL_USERS, BulkAnswer, BulkSlices, UserSlice } from './bulk-slices';
 import { ledgerTime } from './ledger-time';
 import { MemberRow, SegmentRow, toMember, toSegment } from './rows';
 import { SqlExecutor, SqlRunner } from './sql-executor';
@@ -47,23 +48,29 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {
+    const insert = (tx: SqlRunner) =>
+      tx.rows<{ id: string }>(INSERT_SEGMENT, [segment.slug, segment.description, segment.autoPercent, now]);
+    const percent = segment.autoPercent;
+    if (percent === null) {
+      return this.writing(
+        this.sql.transaction(async (tx) => {
+          const [created] = await insert(tx);
+          return created && { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned: 0 };
+        }),
+      );
+    }
     return this.writing(
-      this.sql.transaction(async (tx) => {
-        if (segment.autoPercent !== null) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-        const [created] = await tx.rows<{ id: string }>(INSERT_SEGMENT, [
-          segment.slug,
-          segment.description,
-          segment.autoPercent,
-          now,
-        ]);
-        if (!created) return undefined;
-        let autoAssigned = 0;
-        if (segment.autoPercent !== null) {
-          const at = await ledgerTime(tx, this.clock);
-          const range = [created.id, segment.slug, 0, bucketsCovered(segment.autoPercent), at];
-          [{ count: autoAssigned }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, range);
-        }
-        return { segment: (await this.findIn(tx, segment.slug, now))!, autoAssigned };
+      this.sql.inSlices(async (slices) => {
+        const created = await slices.one(async (tx) => {
+          await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
+          const [row] = await insert(tx);
+          return row && { id: row.id, at: await ledgerTime(tx, this.clock) };
+        });
+        if (!created) return async () => undefined;
+        const autoAssigned = await slices.overUsers((tx, users) =>
+          this.joinBuckets(tx, { id: created.id, slug: segment.slug }, 0, bucketsCovered(percent), created.at, users),
+        );
+        return this.answer(segment.slug, now, autoAssigned);
       }),
     );
   }
@@ -80,19 +87,31 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   update(slug: string, changes: SegmentChanges, now: Date): Promise<SegmentWrite | undefined> {
+    if (changes.autoPercent === undefined) {
+      return this.writing(
+        this.sql.transaction(async (tx) => {
+          const [segment] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_NO_KEY_UPDATE, [slug]);
+          if (!segment) return undefined;
+          if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
+          return { segment: (await this.findIn(tx, slug, now))!, autoAssigned: 0 };
+        }),
+      );
+    }
+    const percent = changes.autoPercent;
     return this.writing(
-      this.sql.transaction(async (tx) => {
-        const rebalances = changes.autoPercent !== undefined;
-        if (rebalances) await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
-        // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
-        const [segment] = await tx.rows<LockedSegment>(
-          rebalances ? LOCK_SEGMENT_FOR_UPDATE : LOCK_SEGMENT_FOR_NO_KEY_UPDATE,
-          [slug],
-        );
-        if (!segment) return undefined;
-        if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [segment.id, changes.description]);
-        const autoAssigned = rebalances ? await this.rebalance(tx, segment, changes.autoPercent ?? null) : 0;
-        return { segment: (await this.findIn(tx, slug, now))!, autoAssigned };
+      this.sql.inSlices(async (slices) => {
+        const segment = await slices.one(async (tx) => {
+          await tx.rows(LOCK_AUTO_ASSIGNMENT_EXCLUSIVE);
+          // Re-ranging excludes the change sets and sweep batches of this segment (they key-share its row).
+          const [locked] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_UPDATE, [slug]);
+          if (!locked) return undefined;
+          if (changes.description !== undefined) await tx.rows(SET_DESCRIPTION, [locked.id, changes.description]);
+          await tx.rows(SET_AUTO_PERCENT, [locked.id, percent]);
+          return { ...locked, at: await ledgerTime(tx, this.clock) };
+        });
+        if (!segment) return async () => undefined;
+        const autoAssigned = await this.rebalance(slices, segment, percent);
+        return this.answer(slug, now, autoAssigned);
       }),
     );
   }
@@ -104,7 +123,7 @@ export class SqlSegmentRepository implements SegmentRepository {
         const [segment] = await tx.rows<LockedSegment>(LOCK_SEGMENT_FOR_UPDATE, [slug]);
         if (!segment) return false;
         const at = await ledgerTime(tx, this.clock);
-        await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
+        await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at, ALL_USERS.after, ALL_USERS.upTo]);
         await tx.rows(REMOVE_ALL_MEMBERS, [segment.id, segment.slug, at]);
         await tx.rows(DELETE_SEGMENT, [segment.id]);
         return true;
@@ -127,33 +146,58 @@ export class SqlSegmentRepository implements SegmentRepository {
   }
 
   /**
-   * Moves the auto range: raising joins the newly covered buckets, lowering removes auto members above
-   * it. A percent set after null recomputes the whole range, as creation does: while it was null, auto
-   * members were left wherever they were. Answers how many users joined.
+   * Moves the auto range (the segment's percent is already set): raising joins the newly covered buckets,
+   * lowering removes auto members above it. A percent set after null recomputes the whole range, as
+   * creation does: while it was null, auto members were left wherever they were. Each slice of users does
+   * all of its users' part, so no slice meets rows another one changed. Answers how many users joined.
    */
-  private async rebalance(tx: SqlRunner, segment: LockedSegment, percent: number | null): Promise<number> {
-    await tx.rows(SET_AUTO_PERCENT, [segment.id, percent]);
+  private async rebalance(
+    slices: BulkSlices,
+    segment: LockedSegment & { at: Date },
+    percent: number | null,
+  ): Promise<number> {
     if (percent === null) return 0;
-    const at = await ledgerTime(tx, this.clock);
+    const { at } = segment;
     const before = segment.auto_percent === null ? undefined : bucketsCovered(Number(segment.auto_percent));
     const after = bucketsCovered(percent);
-    if (before === undefined || after < before) {
-      await tx.rows(LEAVE_BUCKETS_FROM, [segment.id, segment.slug, after, at]);
-    }
     const joinFrom = before ?? 0;
-    if (after > joinFrom) {
+    if (before !== undefined && after === before) return 0;
+    return slices.overUsers(async (tx, users) => {
+      if (before === undefined || after < before) {
+        await tx.rows(LEAVE_BUCKETS_FROM, [segment.id, segment.slug, after, at, users.after, users.upTo]);
+      }
+      if (after <= joinFrom) return 0;
       // An expired membership still in the table would block the join; end it first, as the cleaner would.
-      await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at]);
-      const [{ count }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, [
-        segment.id,
-        segment.slug,
-        joinFrom,
-        after,
-        at,
-      ]);
-      return count;
-    }
-    return 0;
+      await tx.rows(EXPIRE_SEGMENT_MEMBERSHIPS, [segment.id, at, users.after, users.upTo]);
+      return this.joinBuckets(tx, segment, joinFrom, after, at, users);
+    });
+  }
+
+  private async joinBuckets(
+    tx: SqlRunner,
+    segment: { id: string; slug: string },
+    from: number,
+    to: number,
+    at: Date,
+    users: UserSlice,
+  ): Promise<number> {
+    const [{ count }] = await tx.rows<{ count: number }>(JOIN_BUCKET_RANGE, [
+      segment.id,
+      segment.slug,
+      from,
+      to,
+      at,
+      users.after,
+      users.upTo,
+    ]);
+    return count;
+  }
+
+  private answer(slug: string, now: Date, autoAssigned: number): BulkAnswer<SegmentWrite | undefined> {
+    return async (tx) => {
+      const segment = await this.findIn(tx, slug, now);
+      return segment && { segment, autoAssigned };
+    };
   }
 
   private async findIn(runner: SqlRunner, slug: string, now: Date): Promise<Segment | undefined> {

@@ -39,9 +39,10 @@ export const JOIN_USERS_TO_AUTO_SEGMENTS = `
   SELECT count(*)::int AS count FROM recorded`;
 
 /**
- * $1 segment id, $2 its slug, $3 first bucket, $4 end bucket (exclusive), $5 at. Joins every known user
- * whose bucket lies in [$3, $4); one added/auto history row per join. Answers the number of joins. The
- * range test computes each user's bucket once: md5 is most of this statement's cost (two tests, two md5s).
+ * $1 segment id, $2 its slug, $3 first bucket, $4 end bucket (exclusive), $5 at, $6 and $7 the users
+ * (USERS_IN_SLICE). Joins every such known user whose bucket lies in [$3, $4); one added/auto history row
+ * per join. Answers the number of joins. The range test computes each user's bucket once: md5 is most of
+ * this statement's cost (two tests, two md5s).
  */
 export const JOIN_BUCKET_RANGE = `
   WITH joined AS (
@@ -49,6 +50,7 @@ export const JOIN_BUCKET_RANGE = `
     SELECT u.user_id, $1, 'auto', $5
     FROM users u
     WHERE segment_bucket($2::text, u.user_id) <@ int4range(least($3::int, $4::int), $4::int)
+      AND u.user_id > $6::bigint AND u.user_id <= coalesce($7::bigint, 9223372036854775807)
     ON CONFLICT (user_id, segment_id) DO NOTHING
     RETURNING user_id
   ), recorded AS (
@@ -59,13 +61,15 @@ export const JOIN_BUCKET_RANGE = `
   SELECT count(*)::int AS count FROM recorded`;
 
 /**
- * $1 segment id, $2 its slug, $3 first bucket no longer covered, $4 at. Removes the auto members whose
- * bucket is >= $3; one removed/auto history row each. Manual members stay.
+ * $1 segment id, $2 its slug, $3 first bucket no longer covered, $4 at, $5 and $6 the users
+ * (USERS_IN_SLICE). Removes such auto members whose bucket is >= $3; one removed/auto history row each.
+ * Manual members stay.
  */
 export const LEAVE_BUCKETS_FROM = `
   WITH gone AS (
     DELETE FROM memberships m
     WHERE m.segment_id = $1 AND m.source = 'auto' AND segment_bucket($2::text, m.user_id) >= $3
+      AND m.user_id > $5::bigint AND m.user_id <= coalesce($6::bigint, 9223372036854775807)
     RETURNING m.user_id
   ), recorded AS (
     INSERT INTO membership_history (user_id, segment, operation, reason, at)
@@ -73,3 +77,15 @@ export const LEAVE_BUCKETS_FROM = `
     RETURNING 1
   )
   SELECT count(*)::int AS count FROM recorded`;
+
+/**
+ * $1 the last user id of the previous slice (0: none), $2 the slice's size. The last user id of the next
+ * slice of known users, or no row when the rest is smaller than $2 (then the slice goes to the end).
+ * Auto-assignment in embedded mode runs a slice of users per transaction (bulk-slices.ts): a slice is
+ * the users after the previous slice's last id, up to and including this one (NULL: no bound).
+ */
+export const USERS_IN_SLICE = `
+  SELECT user_id FROM users WHERE user_id > $1::bigint ORDER BY user_id OFFSET $2::int - 1 LIMIT 1`;
+
+/** How many users the service knows: embedded mode sizes its slices by it. */
+export const KNOWN_USERS = `SELECT count(*)::int AS count FROM users`;

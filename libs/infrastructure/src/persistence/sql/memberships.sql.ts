@@ -53,14 +53,16 @@ export const EXPIRE_DUE_BATCH = `
   SELECT count(*)::int AS count FROM recorded`;
 
 /**
- * $1 segment id, $2 at. What the cleaner would do for one segment, at once: ends its memberships expired
- * by $2, each with one removed/ttl history row at its own expiry. Run before a segment's members leave
- * for another reason (deleted, re-ranged), so an expired membership leaves as expired.
+ * $1 segment id, $2 at, $3 and $4 the users (USERS_IN_SLICE: 0 and NULL for all). What the cleaner would
+ * do for one segment, at once: ends its memberships expired by $2, each with one removed/ttl history row at
+ * its own expiry. Run before a segment's members leave for another reason (deleted, re-ranged), so an
+ * expired membership leaves as expired.
  */
 export const EXPIRE_SEGMENT_MEMBERSHIPS = `
   WITH gone AS (
     DELETE FROM memberships m
     WHERE m.segment_id = $1 AND m.expires_at <= $2
+      AND m.user_id > $3::bigint AND m.user_id <= coalesce($4::bigint, 9223372036854775807)
     RETURNING m.user_id, m.segment_id, m.expires_at
   ), recorded AS (
     INSERT INTO membership_history (user_id, segment, operation, reason, at)
