@@ -26,12 +26,33 @@ const e2e = {
   globalSetup: '<rootDir>/test/support/build-before-e2e.ts',
 };
 
+// Suites about the HTTP layer alone (limits, keys, headers, logs, the document): the same on either
+// database, so they run once, in the PostgreSQL project.
+const HTTP_LAYER_ONLY = [
+  'test/reliability/rate-limit',
+  'test/reliability/api-keys',
+  'test/reliability/slow-clients',
+  'test/reliability/wide-bodies',
+  'test/reliability/security-headers',
+  'test/logging',
+  'test/unknown-query-params',
+  'test/openapi',
+].map((file) => `<rootDir>/${file}\\.e2e-spec\\.ts$`);
+
 module.exports = {
   testTimeout: 60_000,
+  // Two test files at once on 2 cores: most of an e2e file's time is spent waiting on the processes it
+  // starts (services, PostgreSQL, PGlite), not in jest.
+  maxWorkers: 2,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...e2e, displayName: 'e2e-postgres', setupFiles: ['<rootDir>/test/support/use-postgres.js'] },
-    { ...e2e, displayName: 'e2e-pglite', setupFiles: ['<rootDir>/test/support/use-pglite.js'] },
+    {
+      ...e2e,
+      displayName: 'e2e-pglite',
+      setupFiles: ['<rootDir>/test/support/use-pglite.js'],
+      testPathIgnorePatterns: ['/node_modules/', ...HTTP_LAYER_ONLY],
+    },
   ],
 };
