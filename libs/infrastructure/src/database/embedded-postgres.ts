@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,6 +8,7 @@ import { shownPath } from './data-dir';
 import { DataDirInUseError, DataDirLock } from './data-dir-lock';
 import { SOCKET_PORT, type EmbeddedWorkerMessage, type EmbeddedWorkerOptions } from './embedded-postgres.worker';
 import { projectRoot, seedFromTemplate } from './embedded-template';
+import { makeSocketDir } from './socket-dir';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -120,8 +120,7 @@ function openFailure(dataDir: string, error: unknown): unknown {
 
 async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
   const lock = DataDirLock.acquire(dataDir, owner);
-  // mkdtemp makes it mode 0700. Not inside DATA_DIR: a socket path has at most 107 bytes.
-  const socketDir = mkdtempSync(join(tmpdir(), 'segments-pglite-'));
+  const socketDir = makeSocketDir();
   const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
   try {
     const path = join(dataDir, 'pglite');
