@@ -7,6 +7,7 @@ import { ConfigError } from '../config/app-config';
 import { shownPath } from './data-dir';
 import { DataDirInUseError, DataDirLock } from './data-dir-lock';
 import { SOCKET_PORT, type EmbeddedWorkerMessage, type EmbeddedWorkerOptions } from './embedded-postgres.worker';
+import { EMBEDDED_WAL_SETTINGS } from './embedded-wal';
 import { projectRoot, seedFromTemplate } from './embedded-template';
 import { makeSocketDir } from './socket-dir';
 
@@ -131,7 +132,8 @@ async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres
       );
     }
     compileWebAssemblyOnce();
-    const startParams = [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])];
+    const settings = [...MEMORY_SETTINGS, ...EMBEDDED_WAL_SETTINGS];
+    const startParams = [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])];
     const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
     const { worker, url } = await startWorker({
       path,
