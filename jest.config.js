@@ -1,6 +1,6 @@
 /**
- * `npm test` runs the unit tests, then the e2e suite twice: on PostgreSQL (TEST_DATABASE_URL,
- * default the local server) and on embedded PGlite.
+ * `npm test` runs the unit tests, then the e2e suite twice: on PostgreSQL (TEST_DATABASE_URL, else DATABASE_URL, else
+ * the local server) and on embedded PGlite.
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
 const moduleNameMapper = {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync, rmSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
@@ -75,5 +75,41 @@ describeEmbedded('the embedded database is reachable by the service only', () =>
     service.child.kill('SIGTERM');
     expect(await service.exited(15_000)).toBe(0);
     expect(() => statSync(socketDir)).toThrow();
+  });
+});
+
+describeEmbedded('a socket directory left by a killed service', () => {
+  const dataDirs: string[] = [];
+  const services: BuiltService[] = [];
+
+  beforeAll(() => ensureBuilt());
+  afterAll(async () => {
+    // SIGTERM: a service killed here would leave its socket directory for the next start to remove.
+    for (const service of services) service.child.kill('SIGTERM');
+    await Promise.all(services.map((service) => service.exited(15_000).catch(() => service.kill())));
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'segments-socket-'));
+    dataDirs.push(dataDir);
+    const service = await startBuiltService({ DATA_DIR: dataDir });
+    services.push(service);
+    const [socket] = listeningUnixSockets(service.child.pid!);
+    return { service, socketDir: dirname(socket) };
+  };
+
+  it('is removed at the next start, and a live service keeps its own', async () => {
+    const killed = await start();
+    const live = await start();
+    killed.service.child.kill('SIGKILL');
+    await killed.service.exited(10_000);
+    expect(existsSync(killed.socketDir)).toBe(true);
+
+    await start();
+    expect(existsSync(killed.socketDir)).toBe(false);
+    expect(existsSync(live.socketDir)).toBe(true);
+    expect(listeningUnixSockets(live.service.child.pid!)).toEqual([join(live.socketDir, '.s.PGSQL.5432')]);
+    expect((await fetch(`${live.service.baseUrl}/api/v1/segments`)).status).toBe(200);
   });
 });

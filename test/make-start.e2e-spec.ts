@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, utimesSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support/built-app';
 import { pgliteOnly } from './support/test-database';
@@ -34,5 +34,23 @@ describeOnce('make start', () => {
       'touch dist/.built',
       'node --max-old-space-size=192 dist/apps/api/src/main.js',
     ]);
+  });
+
+  it("adds make's own line to a start-up failure and exits 2, as the README says", () => {
+    const result = spawnSync('make', ['--no-print-directory', '-o', 'node_modules', '-C', ROOT, 'start'], {
+      env: { PATH: process.env.PATH, PORT: 'eighty' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    const lines = result.stderr.trim().split('\n');
+    expect({ status: result.status, lines }).toEqual({
+      status: 2,
+      lines: [
+        expect.stringMatching(/^invalid configuration: PORT /),
+        expect.stringMatching(/^make: \*\*\* .* Error 1$/),
+      ],
+    });
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`under \`make start\`, make then adds its own line, \`${lines[1]}\`, and exits 2`);
   });
 });

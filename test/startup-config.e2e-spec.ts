@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -247,5 +247,18 @@ describeOnce('a port in use stops start-up with one line', () => {
     expect(
       startFailure({ HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: serverUrl(), MIGRATIONS_RUN: 'false' }),
     ).toBe(`start-up failed: cannot listen on 127.0.0.1:${port} (EADDRINUSE): set PORT (or HOST) to a free address`);
+  });
+
+  it('before it creates DATA_DIR: a failed start leaves no directory behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segments-port-'));
+    try {
+      const dataDir = join(dir, 'data');
+      expect(startFailure({ HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir }, dir)).toBe(
+        `start-up failed: cannot listen on 127.0.0.1:${port} (EADDRINUSE): set PORT (or HOST) to a free address`,
+      );
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

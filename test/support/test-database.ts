@@ -9,8 +9,9 @@ export const databaseKind = (): DatabaseKind => (process.env.TEST_DATABASE_KIND 
 
 export const isPostgres = () => databaseKind() === 'postgres';
 
+/** As scripts/ensure-postgres.sh and the README say: an empty variable counts as unset. */
 export const serverUrl = () =>
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Streaming replicas of TEST_DATABASE_URL's server (comma-separated): each test database is read there too. */
 const replicaServerUrls = () => (process.env.TEST_REPLICA_SERVER_URLS ?? '').split(',').filter(Boolean);

@@ -46,6 +46,21 @@ describe('ServiceLogger', () => {
     ]);
   });
 
+  it("writes Nest's own start-up lines (modules, routes) at debug, the service's own at info", () => {
+    const { logger, entries } = capture('debug');
+    const nest = new ServiceLogger(logger);
+    nest.log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    nest.log('HealthController {/health}:', 'RoutesResolver');
+    nest.log('LoggingModule dependencies initialized', 'InstanceLoader');
+    nest.log('listening on http://127.0.0.1:8080', 'Main');
+    expect(entries().map((entry) => [entry.level, entry.context])).toEqual([
+      ['debug', 'RouterExplorer'],
+      ['debug', 'RoutesResolver'],
+      ['debug', 'InstanceLoader'],
+      ['info', 'Main'],
+    ]);
+  });
+
   it('is what a Nest Logger writes through once installed', () => {
     const { logger, entries } = capture('info');
     Logger.overrideLogger(new ServiceLogger(logger));

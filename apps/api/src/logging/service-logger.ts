@@ -7,6 +7,18 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 const STACK_TRACE = /\n\s+at /;
 
 /**
+ * Nest's own start-up lines (a line per module, controller and route, about 35) would drown the one that
+ * matters at `info`, the listening line: they are written at `debug`.
+ */
+const NEST_START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/**
  * Nest's logger on top of the service's pino logger. `new Logger('Ctx').error({ err, code }, 'msg')`
  * becomes one JSON line `{ context: 'Ctx', err, code, msg }`.
  */
@@ -26,7 +38,8 @@ export class ServiceLogger implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    this.write(typeof context === 'string' && NEST_START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
 
   debug(message: unknown, ...rest: unknown[]): void {

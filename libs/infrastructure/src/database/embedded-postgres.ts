@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
@@ -9,7 +8,9 @@ import { shownPath } from './data-dir';
 import { DataDirInUseError, DataDirLock } from './data-dir-lock';
 import { MAX_PREPARED_SLICES } from './prepared-slices';
 import { SOCKET_PORT, type EmbeddedWorkerMessage, type EmbeddedWorkerOptions } from './embedded-postgres.worker';
+import { EMBEDDED_WAL_SETTINGS } from './embedded-wal';
 import { projectRoot, seedFromTemplate } from './embedded-template';
+import { makeSocketDir } from './socket-dir';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -121,8 +122,7 @@ function openFailure(dataDir: string, error: unknown): unknown {
 
 async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres> {
   const lock = DataDirLock.acquire(dataDir, owner);
-  // mkdtemp makes it mode 0700. Not inside DATA_DIR: a socket path has at most 107 bytes.
-  const socketDir = mkdtempSync(join(tmpdir(), 'segments-pglite-'));
+  const socketDir = makeSocketDir();
   const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
   try {
     const path = join(dataDir, 'pglite');
@@ -133,7 +133,7 @@ async function startOn(dataDir: string, owner: string): Promise<EmbeddedPostgres
       );
     }
     compileWebAssemblyOnce();
-    const settings = [...MEMORY_SETTINGS, `max_prepared_transactions=${MAX_PREPARED_SLICES}`];
+    const settings = [...MEMORY_SETTINGS, ...EMBEDDED_WAL_SETTINGS, `max_prepared_transactions=${MAX_PREPARED_SLICES}`];
     const startParams = [...PGlite.defaultStartParams, ...settings.flatMap((setting) => ['-c', setting])];
     const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
     const { worker, url } = await startWorker({

@@ -26,7 +26,7 @@ export type EmbeddedWorkerMessage = { url: string } | { error: { message: string
 /**
  * PGlite and its socket server, on a thread of their own: PGlite runs each statement synchronously, and
  * on the service's thread a long one (auto-assignment over 200,000 users: seconds) stopped everything
- * else, /health/live included. Here it only occupies this thread; the service talks to it over loopback.
+ * else, /health/live included. Here it only occupies this thread; the service talks to it over a Unix socket.
  */
 async function serve(port: NonNullable<typeof parentPort>, options: EmbeddedWorkerOptions): Promise<void> {
   const db = await PGlite.create({ dataDir: options.path, startParams: options.startParams });

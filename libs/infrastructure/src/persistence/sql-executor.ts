@@ -3,6 +3,7 @@ import { Pool, PoolClient, QueryConfig } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_POOL } from '../database/database-pool.provider';
 import { DatabaseBusyError } from '../database/database-errors';
+import { checkpointWhenWalGrown } from '../database/embedded-wal';
 import { DatabaseHangWatch } from '../database/hang-watch';
 import { currentWorkKind, WorkKind } from '../database/work-kind';
 import { BulkAnswer, BulkSlices, inOneTransaction, inPreparedSlices } from './bulk-slices';
@@ -166,7 +167,13 @@ export class SqlExecutor implements SqlRunner {
     };
     try {
       // Hot work's own deadline is seconds; bulk work's is minutes, so a hanging server is watched for.
-      return await (kind === 'hot' ? inTransaction() : this.hangWatch.during(client, inTransaction));
+      if (kind === 'hot') return await inTransaction();
+      const result = await this.hangWatch.during(client, inTransaction);
+      if (this.embedded) {
+        // Committed already: a checkpoint that fails only drops this connection; the next bulk work tries again.
+        await checkpointWhenWalGrown(run, deadline).catch((error: Error) => (broken = error));
+      }
+      return result;
     } catch (error) {
       // A server that did not answer in time will not answer a ROLLBACK either: drop the connection.
       // So is one whose connection broke (or the hang watch cut).
