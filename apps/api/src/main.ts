@@ -18,7 +18,7 @@ function fail(error: unknown, config: Partial<AppConfig>): never {
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
-    config = await readConfig();
+    config = readConfig();
     checkDataDir(config);
   } catch (error) {
     return fail(error, {});
