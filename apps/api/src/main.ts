@@ -20,7 +20,7 @@ function fail(error: unknown, config: Partial<AppConfig>): never {
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
-    config = await readConfig();
+    config = readConfig();
   } catch (error) {
     return fail(error, {});
   }

@@ -119,7 +119,7 @@ async function run(args: string[]): Promise<number> {
   if (!['migrate', 'import-users', 'expire'].includes(command ?? ''))
     throw new UsageError(`unknown command: ${command ?? '(none)'}`);
   // The same .env as the service's, so both open the same database.
-  const config = await readConfig(command === 'migrate' ? { MIGRATIONS_RUN: 'true' } : {});
+  const config = readConfig(command === 'migrate' ? { MIGRATIONS_RUN: 'true' } : {});
   // Everything the CLI does is bulk work: its statements get the bulk deadline.
   config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
   if (command === 'import-users') return importCommand(rest, config);

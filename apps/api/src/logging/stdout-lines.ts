@@ -1,5 +1,6 @@
-import { constants, openSync, writeSync } from 'node:fs';
+import { constants, openSync } from 'node:fs';
 import { hostname } from 'node:os';
+import SonicBoom from 'sonic-boom';
 
 /** A pipe takes a write of up to PIPE_BUF (4096 bytes on Linux) whole: worker processes' lines never interleave. */
 const ATOMIC_WRITE_BYTES = 4096;
@@ -48,25 +49,46 @@ function fitted(line: string): string {
 /**
  * Log lines to a file descriptor without ever waiting for it: lines logged in one turn of the event loop
  * go out together at its end, in writes of whole lines of at most ATOMIC_WRITE_BYTES. When the reader
- * stops reading (a hung log shipper), lines wait in memory up to MAX_PENDING_LOG_BYTES and the service
+ * stops reading (a hung log shipper), sonic-boom holds lines up to MAX_PENDING_LOG_BYTES and the service
  * goes on; the rest are dropped and counted in a line written once stdout takes lines again. A line too long
- * to be written whole is cut to fit (its long strings shortened). At exit,
- * what waits gets EXIT_FLUSH_MS to go out, so a stuck reader cannot hold the process.
+ * to be written whole is cut to fit (its long strings shortened). At exit, what waits gets EXIT_FLUSH_MS to
+ * go out, so a stuck reader cannot hold the process.
+ *
+ * Built on sonic-boom, synchronous and without `minLength` (what it is handed is written at once, or held
+ * while stdout refuses it), plus three things of its own: it gathers a turn's lines into pieces itself, as
+ * sonic-boom joins lines only while stdout refuses them and its `flush()` leaves up to `minLength` bytes
+ * behind without saying so; it follows a refused write with an empty one, as sonic-boom tries again only
+ * when written to; and it never calls `flushSync()`, which in sonic-boom 4.2 retries any error but EAGAIN
+ * every 100 ms for ever: a closed stdout (EPIPE) would hang the process (fixed upstream after 5.0.0).
  */
 export class StdoutLines {
-  private lines: string[] = [];
-  private bytes: number[] = [];
-  private pendingBytes = 0;
-  /** The unwritten rest of a write stdout took only in part, or refused: it goes first. */
-  private unwritten?: Buffer;
+  /** This turn's lines, joined into pieces of at most ATOMIC_WRITE_BYTES. */
+  private pieces: string[] = [];
+  private lastPieceBytes = 0;
   private scheduled = false;
+  /** stdout refused the last write (EAGAIN): sonic-boom holds it and what came after. */
+  private held = false;
   private closed = false;
   private dropped = 0;
-
-  private readonly fd: number;
+  /** Until when sonic-boom may wait for stdout (sleeping between tries): never while the service runs. */
+  private waitUntil = 0;
+  private readonly out: SonicBoom;
 
   constructor(fd: number) {
-    this.fd = nonBlockingDescriptionOf(fd);
+    this.out = new SonicBoom({
+      fd: nonBlockingDescriptionOf(fd),
+      sync: true,
+      maxWrite: ATOMIC_WRITE_BYTES,
+      maxLength: MAX_PENDING_LOG_BYTES,
+      retryEAGAIN: () => Date.now() < this.waitUntil,
+    });
+    this.out.on('write', () => (this.held = false));
+    this.out.on('drop', (piece: string) => (this.dropped += piece.split('\n').length - 1));
+    this.out.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EAGAIN') this.held = true;
+      // EPIPE and the like: nobody will read stdout again; logging must never take the service down.
+      else this.close();
+    });
   }
 
   write(line: string): void {
@@ -74,20 +96,20 @@ export class StdoutLines {
     let text = line;
     let size = Buffer.byteLength(text);
     if (size > ATOMIC_WRITE_BYTES) size = Buffer.byteLength((text = fitted(text)));
-    if (this.pendingBytes + size > MAX_PENDING_LOG_BYTES) {
-      this.dropped++;
-      return;
+    if (this.pieces.length > 0 && this.lastPieceBytes + size <= ATOMIC_WRITE_BYTES) {
+      this.pieces[this.pieces.length - 1] += text;
+      this.lastPieceBytes += size;
+    } else {
+      this.pieces.push(text);
+      this.lastPieceBytes = size;
     }
-    this.lines.push(text);
-    this.bytes.push(size);
-    this.pendingBytes += size;
     this.schedule(false);
   }
 
   /** Writes what waits, for at most `withinMs` of retries when stdout would block (at exit). */
   drain(withinMs = EXIT_FLUSH_MS): void {
-    const until = Date.now() + withinMs;
-    while (!this.flush() && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    this.waitUntil = Date.now() + withinMs;
+    this.flush();
   }
 
   private schedule(later: boolean): void {
@@ -95,60 +117,37 @@ export class StdoutLines {
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
-      if (!this.flush()) this.schedule(true);
+      this.flush();
     };
     if (later) setTimeout(run, RETRY_MS).unref();
     else setImmediate(run);
   }
 
-  /** True once everything waiting is written (or cannot ever be: stdout closed). */
-  private flush(): boolean {
-    while (!this.closed && (this.unwritten || this.lines.length > 0)) {
-      const chunk = this.unwritten ?? this.nextChunk();
-      try {
-        const written = writeSync(this.fd, chunk);
-        this.unwritten = written < chunk.length ? chunk.subarray(written) : undefined;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') {
-          this.unwritten = chunk;
-          return false;
-        }
-        // EPIPE and the like: nobody will read stdout again; logging must never take the service down.
-        this.closed = true;
-        this.lines = [];
-        this.bytes = [];
-        this.unwritten = undefined;
-      }
-      if (!this.unwritten && this.lines.length === 0 && this.dropped > 0) this.reportDropped();
-    }
-    return true;
-  }
-
-  /** Whole lines from the front, at most ATOMIC_WRITE_BYTES together. */
-  private nextChunk(): Buffer {
-    let count = 1;
-    let size = this.bytes[0];
-    while (count < this.lines.length && size + this.bytes[count] <= ATOMIC_WRITE_BYTES) size += this.bytes[count++];
-    const text = count === 1 ? this.lines[0] : this.lines.slice(0, count).join('');
-    this.lines.splice(0, count);
-    this.bytes.splice(0, count);
-    this.pendingBytes -= size;
-    return Buffer.from(text);
+  private flush(): void {
+    const pieces = this.pieces;
+    this.pieces = [];
+    if (this.closed) return;
+    // sonic-boom tries again what stdout refused before only when written to, and drops without trying what
+    // does not fit: an empty write first.
+    if (this.held) this.out.write('');
+    for (const piece of pieces) if (!this.closed) this.out.write(piece);
+    if (this.closed) return;
+    if (!this.held && this.dropped > 0) this.reportDropped();
+    if (this.held) this.schedule(true);
   }
 
   private reportDropped(): void {
     const msg = `${this.dropped} log lines were dropped: stdout did not take them`;
     this.dropped = 0;
-    const line = JSON.stringify({
-      level: 'warn',
-      time: new Date().toISOString(),
-      pid: process.pid,
-      hostname: hostname(),
-      msg,
-    });
-    this.lines.push(`${line}\n`);
-    this.bytes.push(Buffer.byteLength(line) + 1);
+    this.out.write(
+      `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), pid: process.pid, hostname: hostname(), msg })}\n`,
+    );
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.pieces = [];
+    this.out.destroy();
   }
 }
 

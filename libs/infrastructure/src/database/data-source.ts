@@ -9,7 +9,7 @@ import { dataSourceOptions } from './data-source-options';
 import { ServiceDataSource } from './service-data-source';
 
 async function cliDataSource(): Promise<ServiceDataSource> {
-  const config = await readConfig();
+  const config = readConfig();
   // Migrations are bulk work: the bulk deadline, not the hot paths' one.
   config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
   return ServiceDataSource.create(dataSourceOptions(config), config, 'the TypeORM CLI');
