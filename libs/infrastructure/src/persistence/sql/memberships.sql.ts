@@ -33,14 +33,14 @@ export const SLUGS_OF_SEGMENTS = `SELECT id, slug FROM segments WHERE id = ANY($
  */
 export const EXPIRE_DUE_BATCH = `
   WITH t AS MATERIALIZED (SELECT ledger_time($1) AS now), due AS (
-    SELECT m.user_id, m.segment_id FROM memberships m JOIN segments s ON s.id = m.segment_id
+    SELECT m.ctid AS row FROM memberships m JOIN segments s ON s.id = m.segment_id
     WHERE m.expires_at <= (SELECT now FROM t)
     ORDER BY m.expires_at
     LIMIT $2
     FOR UPDATE OF m SKIP LOCKED
     FOR KEY SHARE OF s SKIP LOCKED
   )
-  SELECT leave_expired(array_agg(user_id), array_agg(segment_id), (SELECT now FROM t)) AS count FROM due`;
+  SELECT leave_expired(array_agg(row), (SELECT now FROM t)) AS count FROM due`;
 
 /**
  * $1 segment id, $2 at. What the cleaner would do for one segment, at once: its memberships expired by $2
@@ -48,5 +48,5 @@ export const EXPIRE_DUE_BATCH = `
  * an expired membership leaves as expired.
  */
 export const EXPIRE_SEGMENT_MEMBERSHIPS = `
-  SELECT leave_expired(array_agg(user_id), array_agg(segment_id), $2) AS count
+  SELECT leave_expired(array_agg(ctid), $2) AS count
   FROM memberships WHERE segment_id = $1 AND expires_at <= $2`;

@@ -95,7 +95,8 @@ BEGIN
   IF v_new THEN PERFORM join_auto_segments(ARRAY[p_user], v_at); END IF;
 
   -- The named memberships expired by v_at leave as the cleaner would have made them; the rest sees them gone.
-  PERFORM leave_expired(array_agg(p_user), array_agg(s.id), v_at) FROM segments s WHERE s.slug = ANY (v_named);
+  PERFORM leave_expired(array_agg(m.ctid), v_at) FROM memberships m JOIN segments s ON s.id = m.segment_id
+  WHERE m.user_id = p_user AND s.slug = ANY (v_named);
 
   RETURN QUERY
   WITH target AS (
