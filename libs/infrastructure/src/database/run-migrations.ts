@@ -1,11 +1,12 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { applyDatabaseFunctions } from '../persistence/sql/functions/apply-database-functions';
 
 /**
- * Applies pending migrations, each in its own transaction, on one connection whose statement_timeout is
- * raised to the bulk deadline: a migration is bulk work, while the pool's connections start with the
- * hot paths' short one.
+ * Applies pending migrations, each in its own transaction, then the database functions whose text changed
+ * (the repeatable step), on one connection whose statement_timeout is raised to the bulk deadline: a
+ * migration is bulk work, while the pool's connections start with the hot paths' short one.
+ * Answers how many migrations it applied.
  */
-/** Answers how many migrations it applied. */
 export async function runMigrations(dataSource: DataSource, statementTimeoutMs: number): Promise<number> {
   const runner = dataSource.createQueryRunner();
   try {
@@ -13,6 +14,7 @@ export async function runMigrations(dataSource: DataSource, statementTimeoutMs: 
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'each';
     const applied = await executor.executePendingMigrations();
+    await applyDatabaseFunctions(runner);
     await runner.query('RESET statement_timeout');
     return applied.length;
   } finally {

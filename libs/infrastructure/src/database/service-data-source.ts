@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, Migration } from 'typeorm';
+import { applyDatabaseFunctions } from '../persistence/sql/functions/apply-database-functions';
 import { CleanStatementsClient } from './clean-statements-client';
 import { DatabaseConfig } from './data-source-options';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
@@ -46,6 +47,18 @@ export class ServiceDataSource extends DataSource {
       await dataSource.destroy();
       throw error;
     }
+  }
+
+  /** TypeORM's own path (its CLI's migration:run, tests): the migrations, then the repeatable step. */
+  override async runMigrations(options?: Parameters<DataSource['runMigrations']>[0]): Promise<Migration[]> {
+    const applied = await super.runMigrations(options);
+    const runner = this.createQueryRunner();
+    try {
+      await applyDatabaseFunctions(runner);
+    } finally {
+      await runner.release();
+    }
+    return applied;
   }
 
   /** Embedded PGlite (one connection only) rather than a PostgreSQL server. */

@@ -40,7 +40,7 @@ export const CHANGES_SINCE = `
   FROM now`;
 
 /**
- * PostgreSQL mode: a dedicated connection that polls the change log (migration MembershipChanges) for
+ * PostgreSQL mode: a dedicated connection that polls the change log (sql/functions/record-membership-change.ts) for
  * what other instances, the cleaner, the CLI or SQL by hand changed, and invalidates this instance's
  * ReadCache. Each poll sees every change committed before its statement's snapshot, so an answered
  * poll confirms the cache up to the moment it was sent. A lost connection suspends the cache (reads

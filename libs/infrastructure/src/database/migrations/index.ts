@@ -4,6 +4,7 @@ import { MembershipChanges1796017100000 } from './1796017100000-membership-chang
 import { MembershipChangesComplete1796017200000 } from './1796017200000-membership-changes-complete';
 import { ChangeLogAlways1796017300000 } from './1796017300000-change-log-always';
 import { SegmentDeletionAlways1796017400000 } from './1796017400000-segment-deletion-always';
+import { RepeatableMigrations1796017500000 } from './1796017500000-repeatable-migrations';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   MembershipChangesComplete1796017200000,
   ChangeLogAlways1796017300000,
   SegmentDeletionAlways1796017400000,
+  RepeatableMigrations1796017500000,
 ];

@@ -2,41 +2,17 @@
  * Auto-assignment: the statements that put users into auto segments and take them out.
  *
  * The bucket rule (md5(slug:user_id), first 8 hex digits as unsigned 32-bit, modulo 10000) is the database
- * function `segment_bucket` (migration LedgerTime), which the planner inlines; a segment of percent p covers
+ * function `segment_bucket` (sql/functions/segment-bucket.ts), which the planner inlines; a segment of percent p covers
  * the buckets below round(p * 100). test/bucket-rule.e2e-spec.ts proves the function equals the contract.
  */
 
-/**
- * Serializes what decides auto membership (auto segments created, re-ranged, deleted: exclusive)
- * against what makes users known (shared), so that no newly known user misses a segment.
- * apply_change_set takes the same key, shared, for a user it registers.
- */
-const AUTO_ASSIGNMENT_LOCK_KEY = 7_300_417;
-export const LOCK_AUTO_ASSIGNMENT_SHARED = `SELECT pg_advisory_xact_lock_shared(${AUTO_ASSIGNMENT_LOCK_KEY})`;
-export const LOCK_AUTO_ASSIGNMENT_EXCLUSIVE = `SELECT pg_advisory_xact_lock(${AUTO_ASSIGNMENT_LOCK_KEY})`;
+/** The auto-assignment lock (auto_assignment_lock_key): what makes users known takes it shared. */
+export const LOCK_AUTO_ASSIGNMENT_SHARED = `SELECT pg_advisory_xact_lock_shared(auto_assignment_lock_key())`;
+/** What decides auto membership (auto segments created, re-ranged, deleted) takes it exclusive. */
+export const LOCK_AUTO_ASSIGNMENT_EXCLUSIVE = `SELECT pg_advisory_xact_lock(auto_assignment_lock_key())`;
 
-/**
- * $1 users (bigint[]), $2 at. Joins the users to every auto segment covering them; one added/auto history
- * row per join. Answers the number of joins.
- */
-export const JOIN_USERS_TO_AUTO_SEGMENTS = `
-  WITH joined AS (
-    INSERT INTO memberships (user_id, segment_id, source, added_at)
-    SELECT u.user_id, s.id, 'auto', $2
-    FROM unnest($1::bigint[]) AS u(user_id)
-    JOIN segments s
-      ON s.auto_percent IS NOT NULL
-     AND segment_bucket(s.slug, u.user_id) < round(s.auto_percent * 100)::int
-    ON CONFLICT (user_id, segment_id) DO NOTHING
-    RETURNING user_id, segment_id
-  ), recorded AS (
-    INSERT INTO membership_history (user_id, segment, operation, reason, at)
-    SELECT j.user_id, s.slug, 'added', 'auto', $2
-    FROM joined j JOIN segments s ON s.id = j.segment_id
-    ORDER BY j.user_id, s.slug
-    RETURNING 1
-  )
-  SELECT count(*)::int AS count FROM recorded`;
+/** $1 users (bigint[]), $2 at. They join every auto segment covering them (join_auto_segments). */
+export const JOIN_USERS_TO_AUTO_SEGMENTS = `SELECT join_auto_segments($1::bigint[], $2) AS count`;
 
 /**
  * $1 segment id, $2 its slug, $3 first bucket, $4 end bucket (exclusive), $5 at, $6 and $7 the users

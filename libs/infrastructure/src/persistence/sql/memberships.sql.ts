@@ -26,49 +26,28 @@ export const ACTIVE_MEMBERSHIPS_OF_MANY = prepared(
 export const SLUGS_OF_SEGMENTS = `SELECT id, slug FROM segments WHERE id = ANY($1::bigint[])`;
 
 /**
- * The TTL cleaner's batch. $1 the clock offset (ms), $2 the batch size. Ends up to $2 memberships expired
- * by the ledger's time, each with one removed/ttl history row stamped at its own expiry; answers how many.
- * Rows another transaction holds are left for the next run, and so are the rows of a segment being
- * re-ranged or deleted (it holds the segment's row): their leaves would sort before its `at`.
+ * The TTL cleaner's batch. $1 the clock offset (ms), $2 the batch size. Up to $2 memberships expired by the
+ * ledger's time leave (leave_expired: removed/ttl at their own expiry); answers how many. Rows another
+ * transaction holds are left for the next run, and so are the rows of a segment being re-ranged or deleted
+ * (it holds the segment's row): their leaves would sort before its `at`.
  */
 export const EXPIRE_DUE_BATCH = `
   WITH t AS MATERIALIZED (SELECT ledger_time($1) AS now), due AS (
-    SELECT m.user_id, m.segment_id FROM memberships m JOIN segments s ON s.id = m.segment_id
+    SELECT m.ctid AS row FROM memberships m JOIN segments s ON s.id = m.segment_id
     WHERE m.expires_at <= (SELECT now FROM t)
     ORDER BY m.expires_at
     LIMIT $2
     FOR UPDATE OF m SKIP LOCKED
     FOR KEY SHARE OF s SKIP LOCKED
-  ), gone AS (
-    DELETE FROM memberships m USING due
-    WHERE m.user_id = due.user_id AND m.segment_id = due.segment_id AND m.expires_at <= (SELECT now FROM t)
-    RETURNING m.user_id, m.segment_id, m.expires_at
-  ), recorded AS (
-    INSERT INTO membership_history (user_id, segment, operation, reason, at)
-    SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at
-    FROM gone g JOIN segments s ON s.id = g.segment_id
-    ORDER BY g.expires_at, g.user_id
-    RETURNING 1
   )
-  SELECT count(*)::int AS count FROM recorded`;
+  SELECT leave_expired(array_agg(row), (SELECT now FROM t)) AS count FROM due`;
 
 /**
  * $1 segment id, $2 at, $3 and $4 the users (USERS_IN_SLICE: 0 and NULL for all). What the cleaner would
- * do for one segment, at once: ends its memberships expired by $2, each with one removed/ttl history row at
- * its own expiry. Run before a segment's members leave for another reason (deleted, re-ranged), so an
- * expired membership leaves as expired.
+ * do for one segment, at once: its memberships expired by $2 leave (leave_expired). Run before a segment's
+ * members leave for another reason (deleted, re-ranged), so an expired membership leaves as expired.
  */
 export const EXPIRE_SEGMENT_MEMBERSHIPS = `
-  WITH gone AS (
-    DELETE FROM memberships m
-    WHERE m.segment_id = $1 AND m.expires_at <= $2
-      AND m.user_id > $3::bigint AND m.user_id <= coalesce($4::bigint, 9223372036854775807)
-    RETURNING m.user_id, m.segment_id, m.expires_at
-  ), recorded AS (
-    INSERT INTO membership_history (user_id, segment, operation, reason, at)
-    SELECT g.user_id, s.slug, 'removed', 'ttl', g.expires_at
-    FROM gone g JOIN segments s ON s.id = g.segment_id
-    ORDER BY g.expires_at, g.user_id
-    RETURNING 1
-  )
-  SELECT count(*)::int AS count FROM recorded`;
+  SELECT leave_expired(array_agg(ctid), $2) AS count
+  FROM memberships WHERE segment_id = $1 AND expires_at <= $2
+    AND user_id > $3::bigint AND user_id <= coalesce($4::bigint, 9223372036854775807)`;
