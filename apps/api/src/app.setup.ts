@@ -69,7 +69,7 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
 
 /**
  * The per-request layers configureApp adds, each of which `bench/layers.js` leaves out in turn to
- * measure what it costs (docs/performance.md, "What each layer costs"). Only code can leave one out: no
+ * measure what it costs (docs/performance.md, "The hot read, layer by layer"). Only code can leave one out: no
  * setting of the service does.
  */
 export const REQUEST_LAYERS = [
@@ -129,7 +129,7 @@ export function configureApp(
     fastify.addHook('onResponse', accessLog.onResponse);
     fastify.addHook('onRequestAbort', accessLog.onRequestAbort);
   }
-  registerUserSegmentsRoute(fastify, app.get(GetUserSegments));
+  registerUserSegmentsRoute(fastify, app.get(GetUserSegments), config.readCacheUsers > 0);
   setupSwagger(app, config);
   return app;
 }

@@ -56,27 +56,36 @@ export function userSegmentsOperation(): OperationObject {
 
 /**
  * GET (and HEAD) /api/v1/users/{id}/segments, asked on every page view: a Fastify route of its own,
- * outside Nest's router, pipes and class-based responses, which cost more than the rest of the read
- * (docs/performance.md, "What each layer costs"). Every Fastify hook (request id, Accept, security
- * headers, API key and rate limit, metrics, access log) runs as for any route, errors get the one error
- * shape (sendError, as the ErrorFilter answers Nest's routes).
+ * without Nest's router, pipes and class-based responses (1-8 µs of a read's CPU, docs/performance.md,
+ * "The hot read, layer by layer"). Every Fastify hook (request id, Accept, security headers, API key and rate
+ * limit, metrics, access log) runs as for any route, and errors get the one error shape (sendError, as
+ * the ErrorFilter answers Nest's routes).
  *
- * The body is rendered once per memberships array: the read cache returns the same array on every hit,
- * so its JSON (and entity tag) is remembered beside it and goes when the array goes. The answer carries
- * a strong ETag and `Cache-Control: no-cache`; a request whose If-None-Match names the tag gets 304
- * without a body.
+ * With the read cache on, the body is rendered once per answer it holds: a cached user's memberships
+ * are the same array on every hit, so its JSON (and entity tag) is remembered beside it and goes when
+ * the array goes. With the cache off every array is new, and remembering it would only cost. The answer
+ * carries a strong ETag and `Cache-Control: no-cache`; a request whose If-None-Match names the tag gets
+ * 304 without a body.
  */
-export function registerUserSegmentsRoute(fastify: FastifyInstance, getSegments: GetUserSegments): void {
+export function registerUserSegmentsRoute(
+  fastify: FastifyInstance,
+  getSegments: GetUserSegments,
+  readCacheOn: boolean,
+): void {
+  const render = (memberships: Membership[]) => {
+    const json = JSON.stringify(memberships.map(MembershipResponse.from));
+    return { json, digest: digestOf(json) };
+  };
   const rendered = new WeakMap<Membership[], { json: string; digest: string }>();
-  const segmentsOf = (memberships: Membership[]) => {
+  const renderedOnce = (memberships: Membership[]) => {
     let segments = rendered.get(memberships);
     if (segments === undefined) {
-      const json = JSON.stringify(memberships.map(MembershipResponse.from));
-      segments = { json, digest: digestOf(json) };
+      segments = render(memberships);
       rendered.set(memberships, segments);
     }
     return segments;
   };
+  const segmentsOf = readCacheOn ? renderedOnce : render;
   fastify.get(
     USER_SEGMENTS_URL,
     async (request: FastifyRequest<{ Params: { user_id: string } }>, reply: FastifyReply) => {
