@@ -18,8 +18,8 @@ interface AnsweredRequest {
 
 /**
  * 5xx error, 4xx warn; a successful read (GET or HEAD) debug, any other success info. Reads are nearly
- * every request and their line cost about a seventh of a read's CPU (docs/performance.md, "What each
- * layer costs") for what the request metrics already say (count, status, latency per route); a
+ * every request and their line cost about a seventh of a read's CPU (docs/performance.md, "The hot
+ * read, layer by layer") for what the request metrics already say (count, status, latency per route); a
  * change is rarer and worth its line.
  */
 const levelOf = (method: string, statusCode: number): pino.Level =>
