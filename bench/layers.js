@@ -5,9 +5,9 @@
  * /api/v1/users/{id}/segments, uniform reads, read cache off): the built service with every layer, the
  * same with one layer left out at a time (bench/lib/layers-server.js), and the bare-Fastify ceiling
  * (bench/lib/ceiling-server.js), loaded in interleaved rounds on one seeded database. A layer's cost is
- * the service's CPU per read with it minus without it. docs/performance.md, "What each layer costs".
+ * the service's CPU per read with it minus without it. docs/performance.md, "The hot read, layer by layer".
  *
- *   npm run bench:layers -- [--users 100000] [--seconds 6] [--connections 32] [--no-build] [--keep-db]
+ *   npm run bench:layers -- [--users 100000] [--seconds 15] [--rounds 5] [--connections 32] [--no-build] [--keep-db]
  */
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -19,13 +19,12 @@ const { startCostMeter, perRequest } = require('./lib/cpu-cost');
 const { parseOptions } = require('./lib/options');
 
 const ROOT = resolve(__dirname, '..');
-const ROUNDS = 3;
 const log = (message) => console.log(`[layers ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 async function main() {
   const options = parseOptions(
     process.argv.slice(2),
-    { users: 100_000, seconds: 6, connections: 32, warmup: 2, build: true, keepDb: false },
+    { users: 100_000, seconds: 15, rounds: 5, connections: 32, warmup: 2, build: true, keepDb: false },
     { '--no-build': ['build', false], '--keep-db': ['keepDb', true] },
     __filename,
   );
@@ -68,10 +67,10 @@ async function main() {
     const meter = { monitorUrl: serverUrl, database: database.name };
     for (const service of running)
       await load({ ...loadOptions, baseUrl: service.baseUrl, kind: 'read', seconds: options.warmup });
-    const seconds = Math.max(2, Math.round(options.seconds / ROUNDS));
+    const seconds = Math.max(2, Math.round(options.seconds / options.rounds));
     const totals = variants.map(() => ({ requests: 0, seconds: 0, cpu: 0, non2xx: 0 }));
-    for (let round = 0; round < ROUNDS; round++) {
-      log(`round ${round + 1} of ${ROUNDS}: ${variants.length} variants x ${seconds} s`);
+    for (let round = 0; round < options.rounds; round++) {
+      log(`round ${round + 1} of ${options.rounds}: ${variants.length} variants x ${seconds} s`);
       for (const [i, service] of running.entries()) {
         const cost = await startCostMeter({ ...meter, servicePid: service.pid });
         const figure = await load({ ...loadOptions, baseUrl: service.baseUrl, kind: 'read', seconds });
