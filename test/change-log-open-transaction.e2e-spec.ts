@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { ChangeLogCleaner, ReadCache } from '@app/infrastructure';
 import { FakeClock } from './support/fake-clock';
-import { readCacheOf, startTestApp, TestApp } from './support/test-app';
+import { CACHE_ON, readCacheOf, startTestApp, TestApp } from './support/test-app';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 
 const describeOnPostgres = postgresOnly('two instances on one database: PostgreSQL only (PGlite allows one process)');
@@ -28,8 +28,8 @@ describeOnPostgres('the change log with a transaction open for a long time', () 
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    first = await startTestApp({ database, clock });
-    second = await startTestApp({ database, clock });
+    first = await startTestApp({ database, clock, env: CACHE_ON });
+    second = await startTestApp({ database, clock, env: CACHE_ON });
     for (const slug of ['OPEN_A', 'OPEN_B']) await first.http.post('/api/v1/segments').send({ slug }).expect(201);
     plain = new Client({ connectionString: database.url });
     holder = new Client({ connectionString: database.url });

@@ -29,7 +29,8 @@ describe('request ids and logs', () => {
   let log: CapturedLog;
 
   beforeAll(async () => {
-    ({ t, log } = await startWithLog({ LOG_LEVEL: 'info', API_KEYS: API_KEY }));
+    // debug: a successful read's line is written at debug (see LOG_LEVEL below).
+    ({ t, log } = await startWithLog({ LOG_LEVEL: 'debug', API_KEYS: API_KEY }));
   });
   afterAll(() => t.close());
 
@@ -84,7 +85,7 @@ describe('request ids and logs', () => {
     const completed = (id: string) =>
       log.entries().find((entry) => entry.reqId === id && entry.msg === 'request completed');
     expect(completed('bearer-req')).toMatchObject({
-      level: 'info',
+      level: 'debug',
       req: {
         id: 'bearer-req',
         method: 'GET',
@@ -144,6 +145,22 @@ describe('LOG_LEVEL', () => {
       await t.close();
     }
     expect(log.lines).toEqual([]);
+  });
+
+  it('info (the default) logs changes and failures, and successful reads only at debug', async () => {
+    const { t, log } = await startWithLog({ LOG_LEVEL: 'info' });
+    try {
+      await t.http.get('/api/v1/users/9/segments').set('X-Request-Id', 'read').expect(200);
+      await t.http.post('/api/v1/segments').send({ slug: 'LOGGED' }).set('X-Request-Id', 'change').expect(201);
+      await t.http.get('/api/v1/segments/NOPE').set('X-Request-Id', 'failed').expect(404);
+    } finally {
+      await t.close();
+    }
+    const completed = log.entries().filter((entry) => entry.msg === 'request completed');
+    expect(completed.map((entry) => [entry.reqId, entry.level])).toEqual([
+      ['change', 'info'],
+      ['failed', 'warn'],
+    ]);
   });
 
   it('warn keeps failed requests and drops successful ones', async () => {

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { ExpireMemberships } from '@app/application';
 import { CACHE_CONNECTION_NAME, ChangeLogCleaner, ReadCache, SqlExecutor } from '@app/infrastructure';
 import { FakeClock } from './support/fake-clock';
-import { readCacheOf, startTestApp, TestApp } from './support/test-app';
+import { CACHE_ON, readCacheOf, startTestApp, TestApp } from './support/test-app';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 import { waitFor } from './reliability/support/wait-for';
 
@@ -20,8 +20,8 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    first = await startTestApp({ database, clock });
-    second = await startTestApp({ database, clock });
+    first = await startTestApp({ database, clock, env: CACHE_ON });
+    second = await startTestApp({ database, clock, env: CACHE_ON });
     for (const slug of ['CACHE_A', 'CACHE_B']) await first.http.post('/api/v1/segments').send({ slug }).expect(201);
     silent = new Client({ connectionString: database.url });
     await silent.connect();

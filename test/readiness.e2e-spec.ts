@@ -1,5 +1,5 @@
 import { SqlExecutor } from '@app/infrastructure';
-import { startTestApp, TestApp } from './support/test-app';
+import { CACHE_ON, startTestApp, TestApp } from './support/test-app';
 
 /**
  * Readiness runs the hot path's own read against the database. With the read cache on it was answered
@@ -10,7 +10,7 @@ describe('readiness reaches the database, read cache or not', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ env: CACHE_ON });
   });
   afterAll(() => t.close());
 

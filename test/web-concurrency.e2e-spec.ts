@@ -8,6 +8,9 @@ import { rawRequest } from './reliability/support/raw-http';
 import { waitFor } from './reliability/support/wait-for';
 import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
 
+/** The read cache is off by default: these workers each run one. */
+const CACHE_ON = { READ_CACHE_USERS: '50000' };
+
 const describeOnPostgres = postgresOnly('WEB_CONCURRENCY > 1: PostgreSQL only (embedded PGlite allows one process)');
 
 /** Live child processes of `pid`, from /proc. */
@@ -72,7 +75,7 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
   };
   /** Both workers listen once both poll the change log (a worker polls before it listens). */
   const startTwoWorkers = async (env: Record<string, string> = {}) => {
-    service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2', ...env });
+    service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2', ...CACHE_ON, ...env });
     await waitFor('two workers polling the change log', 10_000, async () => (await workersPolling()) === 2);
     await new Promise((resolve) => setTimeout(resolve, 500));
   };
@@ -135,7 +138,7 @@ describeOnPostgres('WEB_CONCURRENCY=2 (built service)', () => {
   });
 
   it('runs two workers with a read cache each, kept right across them, and stops them all on SIGTERM', async () => {
-    service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2' });
+    service = await startBuiltService({ DATABASE_URL: database.url!, WEB_CONCURRENCY: '2', ...CACHE_ON });
     await waitFor('two workers polling the change log', 10_000, async () => {
       const { rows } = await admin.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,

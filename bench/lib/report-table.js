@@ -127,7 +127,7 @@ function printTable(result) {
   if (read) {
     const ok = read.ratio >= targets.readRatio && read.service.p99_ms <= targets.readP99Ms;
     ratios.push([
-      'read uniform, cache on / pgbench read statement',
+      'read uniform, default (cache off) / pgbench read statement',
       read.ratio,
       `>= ${targets.readRatio}, p99 <= ${targets.readP99Ms} ms: ${verdict(ok)}`,
     ]);
@@ -157,7 +157,7 @@ function printTable(result) {
   if (write) {
     const ok = write.ratio >= targets.writeRatio && write.service.non2xx === 0 && write.service.socket_errors === 0;
     ratios.push([
-      'write, cache on / pgbench change set',
+      'write, default (cache off) / pgbench change set',
       write.ratio,
       `>= ${targets.writeRatio}, all 2xx: ${verdict(ok)}`,
     ]);

@@ -48,8 +48,9 @@ describe('reliability/blocked-stdout', () => {
   afterEach(() => service?.kill());
   afterAll(() => database?.drop());
 
+  // LOG_LEVEL debug throughout: a successful read's line is written at debug.
   it('keeps answering while nobody reads its stdout, and loses no line', async () => {
-    const running = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info' }));
+    const running = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'debug' }));
     running.child.stdout!.pause();
     await readSegments(running, REQUESTS);
     const live = await rawRequest(running.baseUrl, { method: 'GET', path: '/health/live', timeoutMs: 2_000 });
@@ -61,7 +62,7 @@ describe('reliability/blocked-stdout', () => {
   });
 
   it('stops on SIGTERM while nobody reads its stdout, leaving only whole lines', async () => {
-    const running = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info' }));
+    const running = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'debug' }));
     running.child.stdout!.pause();
     await readSegments(running, 400);
     running.child.kill('SIGTERM');
@@ -75,7 +76,7 @@ describe('reliability/blocked-stdout', () => {
   (isPostgres() ? it : it.skip)('writes whole lines from two workers to one slowly read pipe', async () => {
     const running = (service = await startBuiltService({
       ...database.env,
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: 'debug',
       WEB_CONCURRENCY: '2',
     }));
     const listening = () => jsonLines(running.output()).filter((line) => line.msg?.startsWith('listening on')).length;
@@ -101,7 +102,7 @@ describe('reliability/blocked-stdout', () => {
   });
 
   (isPostgres() ? it : it.skip)('serves on with two workers when stdout is closed, and stops on SIGTERM', async () => {
-    const closed = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'info', WEB_CONCURRENCY: '2' }));
+    const closed = (service = await startBuiltService({ ...database.env, LOG_LEVEL: 'debug', WEB_CONCURRENCY: '2' }));
     closed.child.stdout!.destroy(); // EPIPE from now on
     await readSegments(closed, 200);
     closed.child.kill('SIGTERM');

@@ -20,6 +20,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The read cache is off by default (docs/performance.md): the tests of the cache turn it on. */
+export const CACHE_ON = { READ_CACHE_USERS: '50000' };
+
 export interface TestAppOptions {
   /** Share a database between apps (PostgreSQL only); by default each app gets a new one. */
   database?: TestDatabase;

@@ -1,8 +1,9 @@
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GetUserSegments } from '@app/application';
 import { AppConfig } from '@app/infrastructure';
 import { accessGate } from './http/security/access-gate';
-import { refuseUnacceptable } from './http/request/acceptable-media';
+import { markAnswerType, refuseUnacceptable } from './http/request/acceptable-media';
 import { ApiKeyCheck } from './http/security/api-key-check';
 import { RateLimit } from './http/security/rate-limit';
 import { clientErrorHandler } from './http/errors/client-errors';
@@ -19,7 +20,7 @@ import { AccessLog } from './logging/access-log';
 import { echoRequestId, requestIdOf } from './logging/request-id';
 import { ServiceLogger } from './logging/service-logger';
 import { Metrics } from './metrics/metrics';
-import { serveUserSegmentsDirectly } from './users/user-segments.route';
+import { registerUserSegmentsRoute } from './users/user-segments.route';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -66,8 +67,30 @@ export function createHttpAdapter(limits: HttpLimits): FastifyAdapter {
   });
 }
 
+/**
+ * The per-request layers configureApp adds, each of which `bench/layers.js` leaves out in turn to
+ * measure what it costs (docs/performance.md, "The hot read, layer by layer"). Only code can leave one out: no
+ * setting of the service does.
+ */
+export const REQUEST_LAYERS = [
+  'request-id',
+  'accept',
+  'security-headers',
+  'access-gate',
+  'query-check',
+  'keep-connections',
+  'shutdown-hooks',
+  'metrics',
+  'access-log',
+] as const;
+export type RequestLayer = (typeof REQUEST_LAYERS)[number];
+
 /** Everything an app needs besides its module: logging, validation, the error filter, docs and request metrics. */
-export function configureApp(app: NestFastifyApplication): NestFastifyApplication {
+export function configureApp(
+  app: NestFastifyApplication,
+  without: ReadonlySet<RequestLayer> = new Set(),
+): NestFastifyApplication {
+  const use = (layer: RequestLayer) => !without.has(layer);
   app.useLogger(app.get(ServiceLogger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
@@ -77,26 +100,36 @@ export function configureApp(app: NestFastifyApplication): NestFastifyApplicatio
   fastify.server.maxConnections = config.httpMaxConnections;
   // The API speaks JSON only: a text body is 415, not a string handed to validation.
   fastify.removeContentTypeParser('text/plain');
-  fastify.addHook('onRequest', echoRequestId);
-  fastify.addHook('onRequest', refuseUnacceptable);
-  registerSecurityHeaders(app);
+  if (use('request-id')) fastify.addHook('onRequest', echoRequestId);
+  if (use('accept')) {
+    fastify.addHook('onRoute', markAnswerType);
+    fastify.addHook('onRequest', refuseUnacceptable);
+  }
+  if (use('security-headers')) registerSecurityHeaders(app);
   // Rate limit and API keys are checked before the body is read: unknown routes and bad bodies need a key too.
-  fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), app.get(RateLimit)));
+  // Neither API keys nor a rate limit (the default): no gate to run at all.
+  const rateLimit = app.get(RateLimit);
+  if (use('access-gate') && (config.apiKeys.length > 0 || rateLimit.perMinute > 0))
+    fastify.addHook('preParsing', accessGate(new ApiKeyCheck(config), rateLimit));
   // Then, still before the body: query parameters on a route that takes none are a 400.
-  fastify.addHook('preParsing', refuseQueryParameters);
-  fastify.addHook('onSend', keepConnectionsWhoseBodyWasRead);
-  closeConnectionsOnShutdown(app);
-  fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-    done();
-  });
+  if (use('query-check')) fastify.addHook('preParsing', refuseQueryParameters);
+  if (use('keep-connections')) fastify.addHook('onSend', keepConnectionsWhoseBodyWasRead);
+  if (use('shutdown-hooks')) closeConnectionsOnShutdown(app);
+  if (use('metrics')) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      metrics.httpDuration.observe(
+        { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+  }
   const accessLog = app.get(AccessLog);
-  fastify.addHook('onResponse', accessLog.onResponse);
-  fastify.addHook('onRequestAbort', accessLog.onRequestAbort);
-  serveUserSegmentsDirectly(app);
+  if (use('access-log')) {
+    fastify.addHook('onResponse', accessLog.onResponse);
+    fastify.addHook('onRequestAbort', accessLog.onRequestAbort);
+  }
+  registerUserSegmentsRoute(fastify, app.get(GetUserSegments), config.readCacheUsers > 0);
   setupSwagger(app, config);
   return app;
 }

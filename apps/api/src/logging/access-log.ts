@@ -16,7 +16,14 @@ interface AnsweredRequest {
   headers: Headers;
 }
 
-const levelOf = (statusCode: number) => (statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info');
+/**
+ * 5xx error, 4xx warn; a successful read (GET or HEAD) debug, any other success info. Reads are nearly
+ * every request and their line cost about a seventh of a read's CPU (docs/performance.md, "The hot
+ * read, layer by layer") for what the request metrics already say (count, status, latency per route); a
+ * change is rarer and worth its line.
+ */
+const levelOf = (method: string, statusCode: number): pino.Level =>
+  statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : method === 'GET' || method === 'HEAD' ? 'debug' : 'info';
 
 function withoutSecrets(headers: Headers): Headers {
   if (!SECRET_HEADERS.some((name) => name in headers)) return headers;
@@ -34,8 +41,8 @@ const requestFields = (request: AnsweredRequest) => ({
 });
 
 /**
- * One line per answered request: 5xx at error, 4xx at warn, the rest at info; and one at warn for a
- * request its client gave up on before the answer. Its logger is a lean one: secrets are taken out of
+ * One line per answered request, at the level levelOf gives it; and one at warn for a request its
+ * client gave up on before the answer. Its logger is a lean one: secrets are taken out of
  * the headers here, so the general logger's redaction and message masking, which cost ~10 us per
  * request on the read path (docs/performance.md), are not needed.
  */
@@ -48,7 +55,7 @@ export class AccessLog {
     reply: { statusCode: number; elapsedTime: number },
     done: () => void,
   ): void => {
-    const level = levelOf(reply.statusCode);
+    const level = levelOf(request.method, reply.statusCode);
     if (this.logs(level, request)) {
       this.logger[level](
         {

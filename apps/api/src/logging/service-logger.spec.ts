@@ -85,7 +85,8 @@ describe('AccessLog', () => {
   });
 
   it('writes one line per request and takes every secret header out', () => {
-    const { logger, entries } = capture('info');
+    // debug: a successful read is logged at debug.
+    const { logger, entries } = capture('debug');
     const headers = {
       authorization: 'Bearer s3cret',
       'proxy-authorization': 'Basic s3cret',
@@ -96,7 +97,7 @@ describe('AccessLog', () => {
     new AccessLog(logger).onResponse(request('/api/v1/segments', headers), answer(200), () => undefined);
     expect(entries()).toEqual([
       expect.objectContaining({
-        level: 'info',
+        level: 'debug',
         reqId: 'id-1',
         msg: 'request completed',
         req: {
@@ -131,6 +132,21 @@ describe('AccessLog', () => {
         msg: 'request aborted',
         req: expect.objectContaining({ url: '/api/v1/users/1/segments', headers: { 'x-api-key': '[redacted]' } }),
       }),
+    ]);
+  });
+
+  it('logs a successful read at debug and a successful change at info', () => {
+    const { logger, entries } = capture('debug');
+    const log = new AccessLog(logger);
+    for (const method of ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE']) {
+      log.onResponse({ ...request(`/api/v1/${method}`), method }, answer(200), () => undefined);
+    }
+    expect(entries().map((entry) => [entry.level, entry.req.method])).toEqual([
+      ['debug', 'GET'],
+      ['debug', 'HEAD'],
+      ['info', 'POST'],
+      ['info', 'PATCH'],
+      ['info', 'DELETE'],
     ]);
   });
 

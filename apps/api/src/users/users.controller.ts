@@ -1,12 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import {
-  ApplyUserSegmentChanges,
-  GetUserHistory,
-  GetUserSegments,
-  LookUpUsersSegments,
-  RegisterUsers,
-} from '@app/application';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApplyUserSegmentChanges, GetUserHistory, LookUpUsersSegments, RegisterUsers } from '@app/application';
 import { ChangeSetInput } from '@app/domain';
 import { ApiErrors, BODY_ERRORS } from '../http/errors/api-errors.decorator';
 import { QueryParameters } from '../http/request/query-parameters';
@@ -43,7 +37,6 @@ const USER_ID_PARAM = { name: 'user_id', description: 'Integer from 1 to 9007199
 export class UsersController {
   constructor(
     private readonly applyChanges: ApplyUserSegmentChanges,
-    private readonly getSegments: GetUserSegments,
     private readonly getHistory: GetUserHistory,
     private readonly registerUsers: RegisterUsers,
     private readonly lookUpUsers: LookUpUsersSegments,
@@ -94,34 +87,6 @@ export class UsersController {
     @Body() dto: ChangeSetDto,
   ): Promise<UserSegmentsResponse> {
     return UserSegmentsResponse.from(userId, await this.applyChanges.execute(userId, changeSetInput(dto)));
-  }
-
-  @Get(':user_id/segments')
-  @ApiOperation({ operationId: 'getUserSegments', summary: "The user's active segments, ordered by slug" })
-  @ApiParam(USER_ID_PARAM)
-  @ApiHeader({
-    name: 'If-None-Match',
-    required: false,
-    description: 'The ETag of an earlier answer: 304 without a body while the answer is the same',
-  })
-  @ApiOkResponse({
-    type: UserSegmentsResponse,
-    description: "The user's active segments; [] for an unknown user",
-    headers: {
-      ETag: {
-        description: 'A strong entity tag of this answer',
-        schema: { type: 'string', example: '"1000-3q2Vw8ZrQk1nT0aB"' },
-      },
-      'Cache-Control': {
-        description: '`no-cache`: revalidate with If-None-Match',
-        schema: { type: 'string', example: 'no-cache' },
-      },
-    },
-  })
-  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match names the current ETag (no body)' })
-  @ApiErrors('VALIDATION_FAILED')
-  async segments(@Param('user_id', ParseUserIdPipe) userId: number): Promise<UserSegmentsResponse> {
-    return UserSegmentsResponse.from(userId, await this.getSegments.execute(userId));
   }
 
   @Get(':user_id/history')

@@ -211,7 +211,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reportQueue: integer(env, 'REPORT_QUEUE', 8, 0, 10_000),
     reportRetentionHours: integer(env, 'REPORT_RETENTION_HOURS', 168, 1, 87_600),
     reportMaxFiles: integer(env, 'REPORT_MAX_FILES', 10_000, 1, 10_000_000),
-    readCacheUsers: integer(env, 'READ_CACHE_USERS', 50_000, 0, 10_000_000),
+    readCacheUsers: integer(env, 'READ_CACHE_USERS', 0, 0, 10_000_000),
     webConcurrency,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     logPretty: text(env, 'NODE_ENV') === 'development',

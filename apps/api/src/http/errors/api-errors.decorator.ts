@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiResponse, getSchemaPath, ResponseObject } from '@nestjs/swagger';
 import { ALL_ERROR_CODES, ERROR_CODES, ErrorCode } from './error-codes';
 import { errorBody } from './error-mapping';
 import { ErrorResponse } from './error-response';
@@ -37,18 +37,18 @@ function expand(errors: Array<ErrorCode | number>): ErrorCode[] {
 }
 
 /**
- * Documents exactly these error answers: per status, the one error shape narrowed to its codes,
- * with an example of each code.
+ * Exactly these error answers as OpenAPI responses: per status, the one error shape narrowed to its
+ * codes, with an example of each code.
  */
-export function ApiErrorResponses(codes: ErrorCode[]) {
+export function errorResponsesOf(codes: ErrorCode[]): Record<number, ResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set(codes)) {
     const { status } = ERROR_CODES[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses = [...byStatus].map(([status, statusCodes]) =>
-    ApiResponse({
-      status,
+  const responses: Record<number, ResponseObject> = {};
+  for (const [status, statusCodes] of byStatus) {
+    responses[status] = {
       description: `${errorBody(status, statusCodes[0], '').error}: ${statusCodes.join(', ')}`,
       ...(status === 429 || status === 503 ? { headers: RETRY_AFTER } : {}),
       content: {
@@ -67,9 +67,22 @@ export function ApiErrorResponses(codes: ErrorCode[]) {
           ),
         },
       },
-    }),
+    };
+  }
+  return responses;
+}
+
+/** Documents exactly these error answers (errorResponsesOf). */
+export function ApiErrorResponses(codes: ErrorCode[]) {
+  const responses = Object.entries(errorResponsesOf(codes)).map(([status, response]) =>
+    ApiResponse({ status: Number(status), ...response }),
   );
   return applyDecorators(ApiExtraModels(ErrorResponse), ...responses);
+}
+
+/** The error codes of an /api/v1 operation: the codes given (or every code of a status given as a number), plus API_ERRORS. */
+export function apiErrorCodes(...errors: Array<ErrorCode | number>): ErrorCode[] {
+  return [...expand(errors), ...API_ERRORS];
 }
 
 /**
@@ -77,5 +90,5 @@ export function ApiErrorResponses(codes: ErrorCode[]) {
  * given as a number), plus VALIDATION_FAILED, UNAUTHORIZED, RATE_LIMITED, INTERNAL_ERROR, DATABASE_UNAVAILABLE and DISK_FULL.
  */
 export function ApiErrors(...errors: Array<ErrorCode | number>) {
-  return ApiErrorResponses([...expand(errors), ...API_ERRORS]);
+  return ApiErrorResponses(apiErrorCodes(...errors));
 }

@@ -4,8 +4,20 @@ import { AppConfig } from '@app/infrastructure';
 import { ErrorResponse } from '../errors/error-response';
 import { applyOpenApiConventions } from './openapi-conventions';
 import { applySchemaRules } from './openapi-schema-rules';
+import { USER_SEGMENTS_URL, userSegmentsOperation } from '../../users/user-segments.route';
 
 const TITLE = 'Segmentation service';
+
+/** Routes Fastify serves outside Nest's router, each documented by its own definition. */
+const OWN_ROUTES = [{ url: USER_SEGMENTS_URL, method: 'get', operation: userSegmentsOperation }] as const;
+
+function addOwnRoutes(document: OpenAPIObject): OpenAPIObject {
+  for (const { url, method, operation } of OWN_ROUTES) {
+    const path = url.replace(/:(\w+)/g, '{$1}');
+    document.paths[path] = { ...document.paths[path], [method]: operation() };
+  }
+  return document;
+}
 
 /** The document for this configuration: with API_KEYS set, /api/v1/** requires a key; without, a key is optional. */
 export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConfig, 'apiKeys'>): OpenAPIObject {
@@ -30,7 +42,7 @@ export function buildOpenApiDocument(app: INestApplication, config: Pick<AppConf
     .addSecurity('api-key', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'One of API_KEYS' })
     .build();
   const document = SwaggerModule.createDocument(app, builder, { extraModels: [ErrorResponse] });
-  return applySchemaRules(applyOpenApiConventions(document, { keysRequired: config.apiKeys.length > 0 }));
+  return applySchemaRules(applyOpenApiConventions(addOwnRoutes(document), { keysRequired: config.apiKeys.length > 0 }));
 }
 
 /** Swagger UI at /docs (its page titled after the service), the OpenAPI document at /docs-json. */

@@ -1,9 +1,21 @@
-import { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { errorBodyOf } from '../errors/error-mapping';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What an /api route answers (set once per route by markAnswerType); undefined for the others. */
+    answerType?: string;
+  }
+}
+
 /** What an API route answers: report files are CSV, everything else JSON (errors included). */
-const answerTypeOf = (route: string): string =>
-  route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json';
+const answerTypeOf = (route: string): string | undefined =>
+  !route.startsWith('/api/') ? undefined : route.startsWith('/api/v1/reports/files/') ? 'text/csv' : 'application/json';
+
+/** An `onRoute` hook, registered before the routes: each route's answer type, worked out once. */
+export function markAnswerType(route: RouteOptions): void {
+  route.config = { ...route.config, answerType: answerTypeOf(route.url) };
+}
 
 /** RFC 9110's qvalue: 0 to 1 with at most three decimals. */
 const QVALUE = /^(0(\.\d{0,3})?|1(\.0{0,3})?)$/;
@@ -40,10 +52,9 @@ export function accepts(header: string, type: string): boolean {
  */
 export function refuseUnacceptable(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const header = request.headers.accept;
-  const route = request.routeOptions.url;
-  if (!header || header === '*/*' || !route?.startsWith('/api/')) return done();
-  const type = answerTypeOf(route);
-  if (accepts(header, type)) return done();
+  if (!header || header === '*/*') return done();
+  const type = request.routeOptions.config.answerType;
+  if (type === undefined || accepts(header, type)) return done();
   void reply
     .status(406)
     .send(errorBodyOf('NOT_ACCEPTABLE', `this operation answers ${type}, which the Accept header excludes`));
