@@ -48,11 +48,11 @@ function functionVariants(definition) {
   locks = editOnce(locks, /PERFORM 1 FROM memberships m [^;]*FOR UPDATE OF m;/, '', "the memberships' row locks");
   let autoJoins = editOnce(
     definition,
-    /IF v_new THEN PERFORM pg_advisory_xact_lock_shared\(\d+\); END IF;/,
+    /IF v_new THEN PERFORM pg_advisory_xact_lock_shared\(auto_assignment_lock_key\(\)\); END IF;/,
     '',
     'the auto-assignment lock',
   );
-  autoJoins = editOnce(autoJoins, /IF v_new THEN\s+WITH joined AS[\s\S]*?END IF;/, '', 'the auto joins');
+  autoJoins = editOnce(autoJoins, /IF v_new THEN PERFORM join_auto_segments\([^;]*\); END IF;/, '', 'the auto joins');
   return { original: definition, ledger, locks, autoJoins };
 }
 
@@ -129,6 +129,18 @@ function summarize(figures) {
 }
 
 /**
+ * Each pgbench client draws from users of its own (client k: users k + 1, k + 1 + C, ...), so no two clients
+ * ever change one user at once: the floor and the change set without its locks would otherwise deadlock or
+ * collide on a membership's key, and pgbench aborts a client on its first error.
+ */
+function ownUsersPerClient(script, users, connections) {
+  const draw = /^\\set uid random\(1, \d+\)$/m;
+  if (!draw.test(script)) throw new Error('the script draws no uid');
+  const perClient = Math.floor(users / connections);
+  return script.replace(draw, `\\set uid 1 + :client_id + ${connections} * random(0, ${perClient - 1})`);
+}
+
+/**
  * Runs every variant in `rounds` interleaved rounds of `seconds / rounds` on a copy of `database` (the
  * seeded benchmark database, nobody connected), dropped at the end. `pgbench`: runPgbench's workDir,
  * connections and threads.
@@ -147,14 +159,15 @@ async function measureChangeSet({ serverUrl, database, captured, options, pgbenc
       AUTO_SEGMENTS.ids,
       AUTO_SEGMENTS.percent,
     ]);
-    const known = writeScript(captured, options.users, SEGMENTS);
+    const written = writeScript(captured, options.users, SEGMENTS);
+    const known = ownUsersPerClient(written, options.users, pgbench.connections);
     const scripts = {
-      floor: writeFloorScript(options.users, SEGMENTS),
+      floor: ownUsersPerClient(writeFloorScript(options.users, SEGMENTS), options.users, pgbench.connections),
       known,
       // Ids nobody used: every transaction registers a new user (a repeat is one in millions).
-      new: known.replace(/^\\set uid random\(1, \d+\)$/m, `\\set uid random(${options.users + 1}, 9000000000000000)`),
+      new: written.replace(/^\\set uid random\(1, \d+\)$/m, `\\set uid random(${options.users + 1}, 9000000000000000)`),
     };
-    if (scripts.new === known) throw new Error('the change set script draws no uid');
+    if (scripts.new === written) throw new Error('the change set script draws no uid');
     const seconds = Math.max(2, Math.round(options.seconds / rounds));
     const results = VARIANTS.map(() => []);
     for (let round = 0; round < rounds; round++) {
