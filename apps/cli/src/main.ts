@@ -6,10 +6,12 @@ import { ExpireMemberships, RegisterUsers } from '@app/application';
 import {
   AppConfig,
   ConfigError,
+  configured,
   databaseStartFailure,
   DataDirInUseError,
   DataDirLock,
   readConfig,
+  startEmbeddedPostgresEarly,
 } from '@app/infrastructure';
 import { CliModule } from './cli.module';
 import { ImportProgressBar, countLines } from './import/import-progress';
@@ -60,9 +62,13 @@ async function withDatabase<T>(
   owner: string,
   work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
-  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
+  if (!config.databaseUrl) {
+    DataDirLock.assertFree(config.dataDir);
+    // Started here, before Nest, so that DATA_DIR's lock names `owner` as its holder.
+    startEmbeddedPostgresEarly(config.dataDir, owner);
+  }
   // Held back until the context stands: a failure to start is the one line `failed` prints, not Nest's dump.
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, owner), {
+  const app = await NestFactory.createApplicationContext(configured(CliModule, config), {
     logger: ['error', 'warn'],
     abortOnError: false,
     bufferLogs: true,

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { CleanStatementsClient } from './clean-statements-client';
 import { DatabaseConfig } from './data-source-options';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { runMigrations } from './run-migrations';
 
 /**
