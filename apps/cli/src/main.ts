@@ -124,7 +124,8 @@ async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (!['migrate', 'import-users', 'expire'].includes(command ?? ''))
     throw new UsageError(`unknown command: ${command ?? '(none)'}`);
-  // The same .env as the service's, so both open the same database.
+  // Read here, before Nest exists (DATA_DIR's lock is taken first), from the same .env as the service's,
+  // so both open the same database; Nest gets this value through `configured`.
   const config = readConfig(command === 'migrate' ? { MIGRATIONS_RUN: 'true' } : {});
   // Everything the CLI does is bulk work: its statements get the bulk deadline.
   config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;
