@@ -10,7 +10,7 @@ import { postgresOnly } from './support/test-database';
  * DATA_DIR's lock (embedded mode): one owner per directory, whoever races for it, and a lock left by a
  * process that is gone never blocks a start, even when its pid is alive again as another process.
  */
-const LOCK_MODULE = join(ROOT, 'dist/libs/infrastructure/src/database/data-dir-lock.js');
+const LOCK_MODULE = join(ROOT, 'dist/libs/infrastructure/src/database/embedded/data-dir-lock.js');
 const ROUNDS = 40;
 const RACERS = 4;
 

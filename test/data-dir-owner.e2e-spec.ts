@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,15 @@ describeEmbedded('one owner per DATA_DIR (built service and CLI)', () => {
     service!.child.kill('SIGTERM');
     expect(await service!.exited(EXIT_WITHIN_MS)).toBe(0);
     service = undefined;
+  };
+
+  /** Who holds DATA_DIR; undefined while there is no lock file, or one still being written. */
+  const roleInLock = () => {
+    try {
+      return (JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as { role?: string }).role;
+    } catch {
+      return undefined;
+    }
   };
 
   beforeAll(() => ensureBuilt());
@@ -135,6 +144,23 @@ describeEmbedded('one owner per DATA_DIR (built service and CLI)', () => {
     expect(imported.stdout).toContain('3 ids, 3 newly registered');
     service = await startBuiltService(env());
     expect((await api('/api/v1/users', { method: 'POST', body: { user_ids: [1, 2, 3] } })).body.registered).toBe(0);
+  });
+
+  it('import-users with no service running holds DATA_DIR under its own name while it works', async () => {
+    const file = join(dataDir, 'ids.txt');
+    writeFileSync(file, `${Array.from({ length: 200_000 }, (_, i) => i + 1).join('\n')}\n`);
+    const child = spawn(process.execPath, [CLI_MAIN, 'import-users', file], {
+      env: { PATH: process.env.PATH ?? '', ...env() },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    let role: string | undefined;
+    while (role === undefined && child.exitCode === null) {
+      role = roleInLock();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await exited).toBe(0);
+    expect(role).toBe('the CLI (import-users)');
   });
 
   it('import-users --url sends the batches to the service named', async () => {

@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock } from '@app/application';
-import { loadConfig, ReadCache, ReadRouter, SqlExecutor } from '@app/infrastructure';
+import { configured, loadConfig, ReadCache, ReadRouter, SqlExecutor } from '@app/infrastructure';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
 import { FakeClock } from './fake-clock';
@@ -43,7 +43,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...database.env,
     ...options.env,
   });
-  const builder = Test.createTestingModule({ imports: [ApiModule.forRoot(config)] })
+  const builder = Test.createTestingModule({ imports: [configured(ApiModule, config)] })
     .overrideProvider(Clock)
     .useValue(clock);
   const moduleRef = await (options.override?.(builder) ?? builder).compile();

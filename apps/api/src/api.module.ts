@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { OutcomeCounters, ReportBuilds, USE_CASES } from '@app/application';
 import { AppConfig, InfrastructureModule, WorkerChannel } from '@app/infrastructure';
@@ -19,32 +19,31 @@ import { ReportsController } from './reports/reports.controller';
 import { SegmentsController } from './segments/segments.controller';
 import { UsersController } from './users/users.controller';
 
-/** The composition root: adapters, use cases, controllers and jobs. */
-@Module({})
-export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: ApiModule,
-      imports: [InfrastructureModule.forRoot(config), ScheduleModule.forRoot(), LoggingModule.forRoot(config)],
-      controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
-      providers: [
-        ...USE_CASES,
-        { provide: ReportBuilds, useFactory: () => new ReportBuilds(config.reportConcurrency, config.reportQueue) },
-        ExpirySweepJob,
-        ReportRetentionJob,
-        Metrics,
-        DatabasePoolMetrics,
-        ReportBuildsMetrics,
-        RateLimitMetrics,
-        ReadCacheMetrics,
-        { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
-        ReadRoutingMetrics,
-        {
-          provide: RateLimit,
-          useFactory: (workers: WorkerChannel) => new RateLimit(config.rateLimitPerMinute, workers),
-          inject: [WorkerChannel],
-        },
-      ],
-    };
-  }
-}
+/** The composition root: adapters, use cases, controllers and jobs (AppConfig: `configured(ApiModule, config)`). */
+@Module({
+  imports: [InfrastructureModule, ScheduleModule.forRoot(), LoggingModule],
+  controllers: [SegmentsController, UsersController, ReportsController, HealthController, MetricsController],
+  providers: [
+    ...USE_CASES,
+    {
+      provide: ReportBuilds,
+      useFactory: (config: AppConfig) => new ReportBuilds(config.reportConcurrency, config.reportQueue),
+      inject: [AppConfig],
+    },
+    ExpirySweepJob,
+    ReportRetentionJob,
+    Metrics,
+    DatabasePoolMetrics,
+    ReportBuildsMetrics,
+    RateLimitMetrics,
+    ReadCacheMetrics,
+    { provide: OutcomeCounters, useClass: PrometheusOutcomeCounters },
+    ReadRoutingMetrics,
+    {
+      provide: RateLimit,
+      useFactory: (config: AppConfig, workers: WorkerChannel) => new RateLimit(config.rateLimitPerMinute, workers),
+      inject: [AppConfig, WorkerChannel],
+    },
+  ],
+})
+export class ApiModule {}

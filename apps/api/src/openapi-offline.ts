@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { OpenAPIObject } from '@nestjs/swagger';
-import { loadConfig } from '@app/infrastructure';
+import { configured, loadConfig } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { buildOpenApiDocument } from './http/openapi/swagger';
 
@@ -12,7 +12,7 @@ import { buildOpenApiDocument } from './http/openapi/swagger';
  */
 export async function buildOpenApiDocumentOffline(env: Record<string, string> = {}): Promise<OpenAPIObject> {
   const config = loadConfig(env);
-  const app = await NestFactory.create(ApiModule.forRoot(config), new FastifyAdapter(), {
+  const app = await NestFactory.create(configured(ApiModule, config), new FastifyAdapter(), {
     preview: true,
     logger: false,
     abortOnError: false,

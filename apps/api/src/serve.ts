@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ServiceDataSource } from '@app/infrastructure';
+import { AppConfig, configured, ServiceDataSource } from '@app/infrastructure';
 import { ApiModule } from './api.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { databaseLine } from './database-line';
@@ -38,11 +38,15 @@ export async function serve(config: AppConfig, fail: (error: unknown) => never):
   const logger = new Logger('Main');
   // Nest's start-up chatter is held back until listening, and a failure is rethrown to `fail`
   // instead of being logged with its stack trace: the buffer is then never printed.
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), createHttpAdapter(config), {
-    bufferLogs: true,
-    autoFlushLogs: false,
-    abortOnError: false,
-  }).catch(fail);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    configured(ApiModule, config),
+    createHttpAdapter(config),
+    {
+      bufferLogs: true,
+      autoFlushLogs: false,
+      abortOnError: false,
+    },
+  ).catch(fail);
   configureApp(app);
   closeOnSignals(app, logger);
   await app.listen({ port: config.port, host: config.host }).catch(fail);

@@ -6,10 +6,12 @@ import { ExpireMemberships, RegisterUsers } from '@app/application';
 import {
   AppConfig,
   ConfigError,
+  configured,
   databaseStartFailure,
   DataDirInUseError,
   DataDirLock,
   readConfig,
+  startEmbeddedPostgresEarly,
 } from '@app/infrastructure';
 import { CliModule } from './cli.module';
 import { ImportProgressBar, countLines } from './import/import-progress';
@@ -60,9 +62,13 @@ async function withDatabase<T>(
   owner: string,
   work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
-  if (!config.databaseUrl) DataDirLock.assertFree(config.dataDir);
+  if (!config.databaseUrl) {
+    DataDirLock.assertFree(config.dataDir);
+    // Started here, before Nest, so that DATA_DIR's lock names `owner` as its holder.
+    startEmbeddedPostgresEarly(config.dataDir, owner);
+  }
   // Held back until the context stands: a failure to start is the one line `failed` prints, not Nest's dump.
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, owner), {
+  const app = await NestFactory.createApplicationContext(configured(CliModule, config), {
     logger: ['error', 'warn'],
     abortOnError: false,
     bufferLogs: true,
@@ -118,7 +124,8 @@ async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args;
   if (!['migrate', 'import-users', 'expire'].includes(command ?? ''))
     throw new UsageError(`unknown command: ${command ?? '(none)'}`);
-  // The same .env as the service's, so both open the same database.
+  // Read here, before Nest exists (DATA_DIR's lock is taken first), from the same .env as the service's,
+  // so both open the same database; Nest gets this value through `configured`.
   const config = readConfig(command === 'migrate' ? { MIGRATIONS_RUN: 'true' } : {});
   // Everything the CLI does is bulk work: its statements get the bulk deadline.
   config.databaseStatementTimeoutMs = config.databaseBulkTimeoutMs;

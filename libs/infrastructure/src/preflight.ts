@@ -4,12 +4,12 @@
  * directory then refuses in milliseconds. Nothing here may import the heavy part (embedded-postgres only starts a worker thread).
  */
 import { AppConfig } from './config/app-config';
-import { DataDirLock } from './database/data-dir-lock';
-import { prepareDataDir } from './database/data-dir';
+import { DataDirLock } from './database/embedded/data-dir-lock';
+import { prepareDataDir } from './database/embedded/data-dir';
 
 export { AppConfig, ConfigError } from './config/app-config';
 export { readConfig } from './config/read-config';
-export { startEmbeddedPostgresEarly } from './database/embedded-postgres';
+export { startEmbeddedPostgresEarly } from './database/embedded/embedded-postgres';
 export { databaseStartFailure } from './database/database-start-failure';
 
 /** Throws the one-line error when DATA_DIR is needed (embedded database, local reports) and unusable or held. */

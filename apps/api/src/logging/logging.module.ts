@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import pino from 'pino';
 import { AppConfig } from '@app/infrastructure';
 import { AccessLog } from './access-log';
@@ -46,26 +46,23 @@ function applicationLogger(config: AppConfig, destination: LogDestination): pino
 }
 
 /** Structured JSON logs (pino) at LOG_LEVEL, without secrets: Nest's logger and the access log. */
-@Module({})
-export class LoggingModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: LoggingModule,
-      global: true,
-      providers: [
-        { provide: LogDestination, useFactory: () => defaultLogDestination(config) },
-        {
-          provide: ServiceLogger,
-          inject: [LogDestination],
-          useFactory: (destination: LogDestination) => new ServiceLogger(applicationLogger(config, destination)),
-        },
-        {
-          provide: AccessLog,
-          inject: [LogDestination],
-          useFactory: (destination: LogDestination) => new AccessLog(pino(baseOptions(config), destination)),
-        },
-      ],
-      exports: [ServiceLogger, AccessLog],
-    };
-  }
-}
+@Global()
+@Module({
+  providers: [
+    { provide: LogDestination, useFactory: defaultLogDestination, inject: [AppConfig] },
+    {
+      provide: ServiceLogger,
+      inject: [AppConfig, LogDestination],
+      useFactory: (config: AppConfig, destination: LogDestination) =>
+        new ServiceLogger(applicationLogger(config, destination)),
+    },
+    {
+      provide: AccessLog,
+      inject: [AppConfig, LogDestination],
+      useFactory: (config: AppConfig, destination: LogDestination) =>
+        new AccessLog(pino(baseOptions(config), destination)),
+    },
+  ],
+  exports: [ServiceLogger, AccessLog],
+})
+export class LoggingModule {}

@@ -3,7 +3,7 @@ import { DataSource, DataSourceOptions, Migration } from 'typeorm';
 import { applyDatabaseFunctions } from '../persistence/sql/functions/apply-database-functions';
 import { CleanStatementsClient } from './clean-statements-client';
 import { DatabaseConfig } from './data-source-options';
-import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { runMigrations } from './run-migrations';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MAX_PREPARED_SLICES, sliceName } from '../database/prepared-slices';
+import { MAX_PREPARED_SLICES, sliceName } from '../database/embedded/prepared-slices';
 import { KNOWN_USERS, USERS_IN_SLICE } from './sql/auto-assignment.sql';
 import type { SqlRunner } from './sql-runner';
 

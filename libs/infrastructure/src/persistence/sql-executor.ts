@@ -3,7 +3,7 @@ import { Pool, PoolClient, QueryConfig } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_POOL } from '../database/database-pool.provider';
 import { DatabaseBusyError } from '../database/database-errors';
-import { checkpointWhenWalGrown } from '../database/embedded-wal';
+import { checkpointWhenWalGrown } from '../database/embedded/embedded-wal';
 import { DatabaseHangWatch } from '../database/hang-watch';
 import { currentWorkKind, WorkKind } from '../database/work-kind';
 import { BulkAnswer, BulkSlices, inOneTransaction, inPreparedSlices } from './bulk-slices';

@@ -14,61 +14,53 @@ import { ReadRouter, Written, WRITTEN } from '../replicas/read-router';
 import { WorkerChannel } from '../workers/worker-channel';
 import { ReadCache } from './read-cache';
 
+/** Embedded PGlite: this process is the only one on DATA_DIR, so its own invalidations are all there are. */
+const standalone = (config: AppConfig) => !config.databaseUrl;
+
 /**
- * READ_CACHE_USERS > 0: the ports that read or change memberships, wrapped around the SQL adapters so
- * that reads come from a ReadCache and writes invalidate it. Listed after the plain bindings, these
- * win; with the cache off, only the change log's cleaner.
+ * The ports that read or change memberships: with READ_CACHE_USERS > 0, wrapped around the SQL adapters
+ * so that reads come from a ReadCache and writes invalidate it; with the cache off, the SQL adapters
+ * themselves (ReadCache and ChangeLogPoller are then undefined). The change log's cleaner always runs.
  */
-export function readCacheProviders(config: AppConfig): Provider[] {
-  const cleaner = {
-    provide: ChangeLogCleaner,
-    useFactory: (sql: SqlExecutor) => new ChangeLogCleaner(sql),
-    inject: [SqlExecutor],
-  };
-  if (config.readCacheUsers === 0) return [cleaner];
-  // Embedded PGlite: this process is the only one on DATA_DIR, so its own invalidations are all there are.
-  const standalone = !config.databaseUrl;
-  return [
-    cleaner,
-    {
-      provide: ReadCache,
-      // What another worker of this instance wrote leaves this worker's cache before that write is answered.
-      useFactory: (workers: WorkerChannel) => {
-        const cache = new ReadCache(config.readCacheUsers, standalone);
-        workers.hear<Written>(WRITTEN, (written) =>
-          'everyone' in written ? cache.invalidateAll() : cache.invalidate(written.users),
-        );
-        return cache;
-      },
-      inject: [WorkerChannel],
+export const readCacheProviders: Provider[] = [
+  { provide: ChangeLogCleaner, useFactory: (sql: SqlExecutor) => new ChangeLogCleaner(sql), inject: [SqlExecutor] },
+  {
+    provide: ReadCache,
+    // What another worker of this instance wrote leaves this worker's cache before that write is answered.
+    useFactory: (config: AppConfig, workers: WorkerChannel) => {
+      if (config.readCacheUsers === 0) return undefined;
+      const cache = new ReadCache(config.readCacheUsers, standalone(config));
+      workers.hear<Written>(WRITTEN, (written) =>
+        'everyone' in written ? cache.invalidateAll() : cache.invalidate(written.users),
+      );
+      return cache;
     },
-    ...(standalone
-      ? []
-      : [
-          {
-            provide: ChangeLogPoller,
-            useFactory: (cache: ReadCache, router: ReadRouter) =>
-              new ChangeLogPoller(config.databaseUrl!, cache, router),
-            inject: [ReadCache, ReadRouter],
-          },
-        ]),
-    SqlMembershipRepository,
-    SqlSegmentRepository,
-    SqlUserRegistry,
-    {
-      provide: MembershipRepository,
-      useFactory: (sql: SqlMembershipRepository, cache: ReadCache) => new CachedMembershipRepository(sql, cache),
-      inject: [SqlMembershipRepository, ReadCache],
-    },
-    {
-      provide: SegmentRepository,
-      useFactory: (sql: SqlSegmentRepository, cache: ReadCache) => new InvalidatingSegmentRepository(sql, cache),
-      inject: [SqlSegmentRepository, ReadCache],
-    },
-    {
-      provide: UserRegistry,
-      useFactory: (sql: SqlUserRegistry, cache: ReadCache) => new InvalidatingUserRegistry(sql, cache),
-      inject: [SqlUserRegistry, ReadCache],
-    },
-  ];
-}
+    inject: [AppConfig, WorkerChannel],
+  },
+  {
+    provide: ChangeLogPoller,
+    useFactory: (config: AppConfig, cache: ReadCache | undefined, router: ReadRouter) =>
+      cache && !standalone(config) ? new ChangeLogPoller(config.databaseUrl!, cache, router) : undefined,
+    inject: [AppConfig, ReadCache, ReadRouter],
+  },
+  SqlMembershipRepository,
+  SqlSegmentRepository,
+  SqlUserRegistry,
+  {
+    provide: MembershipRepository,
+    useFactory: (sql: SqlMembershipRepository, cache?: ReadCache) =>
+      cache ? new CachedMembershipRepository(sql, cache) : sql,
+    inject: [SqlMembershipRepository, ReadCache],
+  },
+  {
+    provide: SegmentRepository,
+    useFactory: (sql: SqlSegmentRepository, cache?: ReadCache) =>
+      cache ? new InvalidatingSegmentRepository(sql, cache) : sql,
+    inject: [SqlSegmentRepository, ReadCache],
+  },
+  {
+    provide: UserRegistry,
+    useFactory: (sql: SqlUserRegistry, cache?: ReadCache) => (cache ? new InvalidatingUserRegistry(sql, cache) : sql),
+    inject: [SqlUserRegistry, ReadCache],
+  },
+];

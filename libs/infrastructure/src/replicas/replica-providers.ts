@@ -8,17 +8,19 @@ import { WriteFences } from './write-fences';
 import { WorkerChannel } from '../workers/worker-channel';
 
 /** The read router and what it needs: the replicas' pools, their lag watcher, this instance's write fences. */
-export function replicaProviders(config: AppConfig): Provider[] {
-  return [
-    { provide: WorkerChannel, useFactory: () => new WorkerChannel() },
-    { provide: ReplicaPools, useFactory: () => new ReplicaPools(config) },
-    { provide: WriteFences, useFactory: () => new WriteFences(config.replicaMaxLagMs) },
-    {
-      provide: ReplicaLagWatcher,
-      useFactory: (primary: SqlExecutor, pools: ReplicaPools) =>
-        new ReplicaLagWatcher(primary, pools.replicas, config.replicaMaxLagMs),
-      inject: [SqlExecutor, ReplicaPools],
-    },
-    ReadRouter,
-  ];
-}
+export const replicaProviders: Provider[] = [
+  { provide: WorkerChannel, useFactory: () => new WorkerChannel() },
+  { provide: ReplicaPools, useFactory: (config: AppConfig) => new ReplicaPools(config), inject: [AppConfig] },
+  {
+    provide: WriteFences,
+    useFactory: (config: AppConfig) => new WriteFences(config.replicaMaxLagMs),
+    inject: [AppConfig],
+  },
+  {
+    provide: ReplicaLagWatcher,
+    useFactory: (primary: SqlExecutor, pools: ReplicaPools, config: AppConfig) =>
+      new ReplicaLagWatcher(primary, pools.replicas, config.replicaMaxLagMs),
+    inject: [SqlExecutor, ReplicaPools, AppConfig],
+  },
+  ReadRouter,
+];

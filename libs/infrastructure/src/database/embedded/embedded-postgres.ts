@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { Worker } from 'node:worker_threads';
-import { ConfigError } from '../config/app-config';
+import { ConfigError } from '../../config/app-config';
 import { shownPath } from './data-dir';
 import { DataDirInUseError, DataDirLock } from './data-dir-lock';
 import { MAX_PREPARED_SLICES } from './prepared-slices';
@@ -49,7 +49,7 @@ function compileWebAssemblyOnce(): void {
  */
 const WORKER_FILE = __filename.endsWith('.js')
   ? join(__dirname, 'embedded-postgres.worker.js')
-  : join(projectRoot(), 'dist/libs/infrastructure/src/database/embedded-postgres.worker.js');
+  : join(projectRoot(), 'dist/libs/infrastructure/src/database/embedded/embedded-postgres.worker.js');
 
 function fromWorker(error: { message: string; code?: string }): Error {
   return Object.assign(new Error(error.message), error.code ? { code: error.code } : {});

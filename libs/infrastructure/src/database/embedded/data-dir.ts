@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '../config/app-config';
+import { ConfigError } from '../../config/app-config';
 
 /** A path as it goes into a one-line message: quoted when it holds a line break or another control character. */
 export const shownPath = (path: string) =>
