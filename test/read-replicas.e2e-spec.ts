@@ -1,6 +1,6 @@
 import { parsePrometheus, sampleValue } from './support/prometheus';
 import { describeWithReplica, ReplicatedCluster, startReplicatedCluster } from './support/replicated-cluster';
-import { startTestApp, TestApp } from './support/test-app';
+import { CACHE_ON, startTestApp, TestApp } from './support/test-app';
 import { startFreezingProxy } from './reliability/support/freezing-proxy';
 import { waitFor } from './reliability/support/wait-for';
 
@@ -192,7 +192,7 @@ describeWithReplica('read replicas')('reads on a streaming replica', () => {
         env: { DATABASE_URL: url, DATABASE_REPLICA_URLS: db().replica.url(DATABASE) },
         drop: async () => undefined,
       },
-      env: { REPLICA_MAX_LAG_MS: String(MAX_LAG_MS) },
+      env: { ...CACHE_ON, REPLICA_MAX_LAG_MS: String(MAX_LAG_MS) },
     });
     try {
       await waitFor('the replica to be up', 10_000, async () => (await replicaState(cached)) === 'up');
