@@ -125,6 +125,24 @@ describe('SegmentsClient retries and deadlines', () => {
     await expect(client().getSegment('A')).rejects.toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 502 });
   });
 
+  it('calls a 2xx answer that is not JSON UNEXPECTED_RESPONSE, reads and segmentsOf alike', async () => {
+    const page: Handler = (_request, response) => response.writeHead(200).end('<html>portal</html>');
+    script = [page, page];
+    await expect(client().getSegment('A')).rejects.toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 200 });
+    await expect(client().segmentsOf(5)).rejects.toMatchObject({ code: 'UNEXPECTED_RESPONSE', status: 200 });
+  });
+
+  it('fails, never answers undefined, the segmentsOf calls whose user a lookup answer leaves out', async () => {
+    const onlyFive: Handler = (_request, response) =>
+      response.writeHead(200).end(JSON.stringify({ users: [{ user_id: 5, segments: [] }] }));
+    script = [onlyFive];
+    const one = client();
+    const [five, six] = await Promise.allSettled([one.segmentsOf(5), one.segmentsOf(6)]);
+    expect(seen.map((request) => request.url)).toEqual(['/api/v1/users/lookup']);
+    expect(five).toMatchObject({ status: 'rejected', reason: { code: 'UNEXPECTED_RESPONSE' } });
+    expect(six).toMatchObject({ status: 'rejected', reason: { code: 'UNEXPECTED_RESPONSE' } });
+  });
+
   it('sends the API key given once on every request', async () => {
     const keyed = client({ apiKey: 'k-1' });
     await keyed.getUserSegments(5);

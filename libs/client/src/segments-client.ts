@@ -1,5 +1,5 @@
 import type { components, operations } from './openapi';
-import { CallOptions, Transport, TransportOptions } from './transport';
+import { CallOptions, jsonOf, Transport, TransportOptions } from './transport';
 import { BatcherOptions, Membership, UserSegmentsBatcher } from './user-segments-batcher';
 
 type Schemas = components['schemas'];
@@ -155,7 +155,7 @@ export class SegmentsClient {
   }
 
   private async json<T>(call: Parameters<Transport['send']>[0]): Promise<T> {
-    return JSON.parse((await this.transport.send(call)).text) as T;
+    return jsonOf<T>(await this.transport.send(call));
   }
 }
 

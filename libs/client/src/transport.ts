@@ -125,6 +125,19 @@ export class Transport {
   }
 }
 
+/** A 2xx answer's JSON body; UNEXPECTED_RESPONSE when it is not JSON (a proxy's page, say), never a bare SyntaxError. */
+export function jsonOf<T>(answer: Answer): T {
+  try {
+    return JSON.parse(answer.text) as T;
+  } catch {
+    throw new SegmentsError(
+      'UNEXPECTED_RESPONSE',
+      `HTTP ${answer.status}: ${answer.text.slice(0, 200)}`,
+      answer.status,
+    );
+  }
+}
+
 /** The error shape of an answer as a SegmentsError; UNEXPECTED_RESPONSE when it is not in that shape. */
 function errorOf(answer: Answer): SegmentsError {
   const retryAfter = parseRetryAfter(answer.headers.get('retry-after'));

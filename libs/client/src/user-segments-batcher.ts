@@ -1,5 +1,6 @@
 import type { components } from './openapi';
-import type { Transport } from './transport';
+import { jsonOf, type Transport } from './transport';
+import { SegmentsError } from './errors';
 
 export type Membership = components['schemas']['MembershipResponse'];
 type UserSegments = components['schemas']['UserSegmentsResponse'];
@@ -142,7 +143,7 @@ export class UserSegmentsBatcher {
     });
     const etag = answer.headers.get('etag') ?? undefined;
     if (answer.status === 304 && cached) return this.store(userId, { ...cached, etag: etag ?? cached.etag, askedAt });
-    const body = JSON.parse(answer.text) as UserSegments;
+    const body = jsonOf<UserSegments>(answer);
     return this.store(userId, { segments: body.segments, etag, askedAt });
   }
 
@@ -154,15 +155,20 @@ export class UserSegmentsBatcher {
       body: { user_ids: userIds },
       retryable: true,
     });
-    const body = JSON.parse(answer.text) as Lookup;
+    const body = jsonOf<Lookup>(answer);
     const found = new Map<number, Membership[]>();
-    for (const user of body.users) {
+    for (const user of Array.isArray(body?.users) ? body.users : []) {
       const cached = this.entries.get(user.user_id);
       const same = cached?.etag !== undefined && JSON.stringify(cached.segments) === JSON.stringify(user.segments);
       found.set(
         user.user_id,
         this.store(user.user_id, { segments: user.segments, etag: same ? cached.etag : undefined, askedAt }),
       );
+    }
+    // An answer without one of them would resolve that caller with undefined instead of its segments.
+    const missing = userIds.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw new SegmentsError('UNEXPECTED_RESPONSE', `the lookup answered no segments for users ${missing.join(', ')}`);
     }
     return found;
   }
