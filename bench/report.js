@@ -30,7 +30,7 @@ const log = (message) => console.log(`[report-bench ${new Date().toISOString().s
 
 /** The SQL the service runs for a report, from the built code: the comparison is with exactly that query. */
 function reportSelect() {
-  const built = join(ROOT, 'dist/libs/infrastructure/src/persistence/sql/history-report.sql.js');
+  const built = join(ROOT, 'dist/libs/infrastructure/src/sql/history-report.sql.js');
   if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build`);
   const { historyReportSelect } = require(built);
   return historyReportSelect({ from: PERIOD.start, to: PERIOD.end, userId: null, labels: LABELS_RU });

@@ -1,7 +1,7 @@
 import { SegmentSlugs, SqlExecutor, SqlRunner } from '@app/infrastructure';
 import { startTestApp, TestApp } from './support/test-app';
 
-/** The hot read's id -> slug map (libs/infrastructure/src/persistence/segment-slugs.ts) on a real database. */
+/** The hot read's id -> slug map (libs/infrastructure/src/reads/segment-slugs.ts) on a real database. */
 describe('segment slugs of the hot read', () => {
   let t: TestApp;
   let sql: SqlExecutor;

@@ -10,13 +10,15 @@ function builtModules(root) {
   const load = (path) => require(join(dist, path));
   return {
     ...load('infrastructure/src/persistence/sql-membership-repository.js'),
-    ...load('infrastructure/src/persistence/sql-executor.js'),
+    ...load('infrastructure/src/database/sql-executor.js'),
     ...load('infrastructure/src/system-clock.js'),
     ...load('infrastructure/src/config/app-config.js'),
-    ...load('infrastructure/src/replicas/read-router.js'),
-    ...load('infrastructure/src/replicas/replica-pools.js'),
-    ...load('infrastructure/src/replicas/replica-lag-watcher.js'),
-    ...load('infrastructure/src/replicas/write-fences.js'),
+    ...load('infrastructure/src/reads/read-router.js'),
+    ...load('infrastructure/src/reads/replica-pools.js'),
+    ...load('infrastructure/src/reads/replica-lag-watcher.js'),
+    ...load('infrastructure/src/reads/write-fences.js'),
+    ...load('infrastructure/src/reads/membership-reader.js'),
+    ...load('infrastructure/src/reads/written-signal.js'),
     ...load('infrastructure/src/workers/worker-channel.js'),
     planChangeSet: load('domain/src').planChangeSet,
   };
@@ -28,15 +30,17 @@ function builtRepository(root, pool, env) {
   const config = m.loadConfig({ ...env, DATABASE_REPLICA_URLS: '' });
   const sql = new m.SqlExecutor(pool, config);
   const replicas = new m.ReplicaPools(config);
+  const fences = new m.WriteFences(config.replicaMaxLagMs);
   const router = new m.ReadRouter(
     sql,
     replicas,
     new m.ReplicaLagWatcher(sql, replicas.replicas, config.replicaMaxLagMs),
-    new m.WriteFences(config.replicaMaxLagMs),
-    new m.WorkerChannel(),
+    fences,
   );
+  const reader = new m.MembershipReader(router, config, undefined);
+  const signal = new m.WrittenSignal(fences, new m.WorkerChannel(), undefined);
   return {
-    repository: new m.SqlMembershipRepository(sql, new m.SystemClock(), config, router),
+    repository: new m.SqlMembershipRepository(sql, new m.SystemClock(), reader, signal),
     planChangeSet: m.planChangeSet,
   };
 }

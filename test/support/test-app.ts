@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
 import { Clock } from '@app/application';
-import { configured, loadConfig, ReadCache, ReadRouter, SqlExecutor } from '@app/infrastructure';
+import { configured, loadConfig, ReadCache, SqlExecutor, WrittenSignal } from '@app/infrastructure';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/app.setup';
 import { FakeClock } from './fake-clock';
@@ -54,8 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const baseUrl = await app.getUrl();
   if (!options.clock) clock.restartLedger(); // start-up may have taken long: the ledger starts at the clock's time
   const sql = app.get(SqlExecutor);
-  const readCache = readCacheOf(app);
-  const router = app.get(ReadRouter);
+  const signal = app.get(WrittenSignal);
   return {
     app,
     http: responses.wrap(request(baseUrl.replace('[::1]', '127.0.0.1'))),
@@ -66,8 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // replicas too.
     async sql<T>(text: string, params?: unknown[]) {
       const rows = await sql.rows<T>(text, params);
-      readCache?.invalidateAll();
-      router.allWritten();
+      signal.heard('everyone');
       return rows;
     },
     async close() {

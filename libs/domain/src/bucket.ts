@@ -1,6 +1,6 @@
 /*
  * A user's bucket (the contract's md5 rule) is computed only in SQL, where assignment happens: the database
- * function segment_bucket (libs/infrastructure/src/persistence/sql/auto-assignment.sql.ts says more).
+ * function segment_bucket (libs/infrastructure/src/sql/auto-assignment.sql.ts says more).
  */
 
 /** The number of buckets covered by a percent with at most 2 decimals (10.5% -> 1050). */

@@ -1,17 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { HistoryRepository } from '@app/application';
+import { HistoryRepository, MembershipRepository, SegmentRepository, UserRegistry } from '@app/application';
 import { AppConfig } from './config/app-config';
 import { databasePoolProvider } from './database/database-pool.provider';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseHangWatch } from './database/hang-watch';
 import { ServiceDataSource } from './database/service-data-source';
 import { historyReportSourceProvider } from './persistence/history-report-source.provider';
-import { SqlExecutor } from './persistence/sql-executor';
+import { SqlExecutor } from './database/sql-executor';
 import { SqlHistoryRepository } from './persistence/sql-history-repository';
-import { readCacheProviders } from './read-cache/read-cache.providers';
-import { replicaProviders } from './replicas/replica-providers';
+import { SqlMembershipRepository } from './persistence/sql-membership-repository';
+import { SqlSegmentRepository } from './persistence/sql-segment-repository';
+import { SqlUserRegistry } from './persistence/sql-user-registry';
+import { readProviders } from './reads/reads.providers';
+import { WorkerChannel } from './workers/worker-channel';
 
 const providers = [
   { provide: ServiceDataSource, useExisting: DataSource },
@@ -22,10 +25,13 @@ const providers = [
     inject: [AppConfig],
   },
   SqlExecutor,
+  { provide: WorkerChannel, useFactory: () => new WorkerChannel() },
+  ...readProviders,
+  { provide: MembershipRepository, useClass: SqlMembershipRepository },
+  { provide: SegmentRepository, useClass: SqlSegmentRepository },
+  { provide: UserRegistry, useClass: SqlUserRegistry },
   { provide: HistoryRepository, useClass: SqlHistoryRepository },
   historyReportSourceProvider,
-  ...replicaProviders,
-  ...readCacheProviders,
 ];
 
 /**

@@ -1,7 +1,7 @@
-import { Controller, Get, HttpCode, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Clock, MembershipRepository } from '@app/application';
-import { AppConfig, freeBytes, FULL_BELOW_BYTES, ReadCache, ReadRouter, writtenDisk } from '@app/infrastructure';
+import { Clock } from '@app/application';
+import { AppConfig, freeBytes, FULL_BELOW_BYTES, MembershipReader, ReadRouter, writtenDisk } from '@app/infrastructure';
 import { ApiErrorResponses } from '../http/errors/api-errors.decorator';
 import { errorBodyOf } from '../http/errors/error-mapping';
 
@@ -47,12 +47,10 @@ class ReadinessResponse extends HealthResponse {
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly memberships: MembershipRepository,
+    private readonly memberships: MembershipReader,
     private readonly clock: Clock,
     private readonly router: ReadRouter,
     private readonly config: AppConfig,
-    /** Absent when READ_CACHE_USERS=0. */
-    @Optional() private readonly readCache?: ReadCache,
   ) {}
 
   @Get('live')
@@ -75,9 +73,7 @@ export class HealthController {
       timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS);
     });
     try {
-      // The probe must reach the database: a cached answer would say ready while every query fails.
-      this.readCache?.invalidate([PROBE_USER_ID]);
-      const probe = this.router.onPrimary(() => this.memberships.activeOf(PROBE_USER_ID, this.clock.now()));
+      const probe = this.memberships.uncachedActiveOf(PROBE_USER_ID, this.clock.now());
       await Promise.race([probe, timeout]);
       const replicas = this.router
         .replicaStatus()

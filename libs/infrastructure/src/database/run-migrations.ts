@@ -1,5 +1,5 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
-import { applyDatabaseFunctions } from '../persistence/sql/functions/apply-database-functions';
+import { applyDatabaseFunctions } from '../sql/functions/apply-database-functions';
 
 /**
  * Applies pending migrations, each in its own transaction, then the database functions whose text changed

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { DataSource, DataSourceOptions, Migration } from 'typeorm';
-import { applyDatabaseFunctions } from '../persistence/sql/functions/apply-database-functions';
+import { applyDatabaseFunctions } from '../sql/functions/apply-database-functions';
 import { CleanStatementsClient } from './clean-statements-client';
 import { DatabaseConfig } from './data-source-options';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded/embedded-postgres';

@@ -5,7 +5,7 @@ import { HistoryReportSource } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { DATABASE_POOL } from '../database/database-pool.provider';
 import { DatabaseHangWatch } from '../database/hang-watch';
-import { ReadRouter } from '../replicas/read-router';
+import { ReadRouter } from '../reads/read-router';
 import { ServiceDataSource } from '../database/service-data-source';
 import { CopyHistoryReportSource, CursorHistoryReportSource } from './sql-history-report-source';
 

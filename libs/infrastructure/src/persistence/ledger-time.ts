@@ -1,6 +1,6 @@
 import { Clock } from '@app/application';
-import { SqlRunner } from './sql-executor';
-import { LEDGER_TIME } from './sql/ledger.sql';
+import { SqlRunner } from '../database/sql-executor';
+import { LEDGER_TIME } from '../sql/ledger.sql';
 
 /**
  * The time to stamp this transaction's history entries with. Call it once the transaction holds the

@@ -4,10 +4,10 @@ import { Pool } from 'pg';
 import { HistoryReportFilter, HistoryReportSource, StreamedReport } from '@app/application';
 import { AppConfig } from '../config/app-config';
 import { DatabaseHangWatch } from '../database/hang-watch';
-import { ReadRouter } from '../replicas/read-router';
+import { ReadRouter } from '../reads/read-router';
 import { pgCopyOut } from './pg-copy-out';
 import { pgCursorOut } from './pg-cursor-out';
-import { historyReportSelect } from './sql/history-report.sql';
+import { historyReportSelect } from '../sql/history-report.sql';
 
 /**
  * On PostgreSQL: reports read with COPY over a pool of their own (REPORT_CONCURRENCY connections, the

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { HistoryPage, HistoryQuery, HistoryRepository } from '@app/application';
-import { ReadRouter } from '../replicas/read-router';
-import { HistoryRow, toHistoryEntry } from './rows';
-import { SqlRunner } from './sql-executor';
-import { HISTORY_PAGE } from './sql/ledger.sql';
+import { ReadRouter } from '../reads/read-router';
+import { HistoryRow, toHistoryEntry } from '../sql/rows';
+import { SqlRunner } from '../database/sql-executor';
+import { HISTORY_PAGE } from '../sql/ledger.sql';
 
 /** Keyset pages over the ledger's order (sql/ledger.sql.ts); the cursor is the last entry's id. */
 @Injectable()

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { bucketsCovered, Segment, SegmentMember } from '@app/domain';
 import { Clock, NewSegment, Page, SegmentChanges, SegmentRepository, SegmentWrite } from '@app/application';
-import { ReadRouter } from '../replicas/read-router';
-import { ALL_USERS, BulkAnswer, BulkSlices, UserSlice } from './bulk-slices';
+import { ReadRouter } from '../reads/read-router';
+import { WrittenSignal } from '../reads/written-signal';
+import { ALL_USERS, BulkAnswer, BulkSlices, UserSlice } from '../database/bulk-slices';
 import { ledgerTime } from './ledger-time';
-import { MemberRow, SegmentRow, toMember, toSegment } from './rows';
-import { SqlExecutor, SqlRunner } from './sql-executor';
-import { JOIN_BUCKET_RANGE, LEAVE_BUCKETS_FROM, LOCK_AUTO_ASSIGNMENT_EXCLUSIVE } from './sql/auto-assignment.sql';
-import { EXPIRE_SEGMENT_MEMBERSHIPS } from './sql/memberships.sql';
+import { MemberRow, SegmentRow, toMember, toSegment } from '../sql/rows';
+import { SqlExecutor, SqlRunner } from '../database/sql-executor';
+import { JOIN_BUCKET_RANGE, LEAVE_BUCKETS_FROM, LOCK_AUTO_ASSIGNMENT_EXCLUSIVE } from '../sql/auto-assignment.sql';
+import { EXPIRE_SEGMENT_MEMBERSHIPS } from '../sql/memberships.sql';
 import {
   DELETE_SEGMENT,
   INSERT_SEGMENT,
@@ -20,7 +21,7 @@ import {
   SEGMENTS_AFTER,
   SET_AUTO_PERCENT,
   SET_DESCRIPTION,
-} from './sql/segments.sql';
+} from '../sql/segments.sql';
 
 interface LockedSegment {
   id: string;
@@ -38,13 +39,16 @@ export class SqlSegmentRepository implements SegmentRepository {
     private readonly sql: SqlExecutor,
     private readonly clock: Clock,
     private readonly router: ReadRouter,
+    private readonly signal: WrittenSignal,
   ) {}
 
-  /** A write that may change any user's segments (auto-assignment, deletion): later reads must see it. */
+  /** A write that may change any user's segments (auto-assignment, deletion): later reads must see it, failed or not. */
   private async writing<T>(write: Promise<T>): Promise<T> {
-    const result = await write;
-    await this.router.written({ everyone: true });
-    return result;
+    try {
+      return await write;
+    } finally {
+      await this.signal.written('everyone');
+    }
   }
 
   create(segment: NewSegment, now: Date): Promise<SegmentWrite | undefined> {

@@ -32,7 +32,7 @@ export class WorkerChannel {
   /**
    * Resolves once the primary passes this worker every later `tell` (it says hello; the primary passes news
    * only to workers that did). What was written before must reach this worker's state another way: the
-   * ReadRouter fences everything before this moment.
+   * WrittenSignal fences everything before this moment.
    */
   readonly ready: Promise<void>;
 

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The ledger is stamped by the database, at the moment a change takes effect (contract v1.1). This
  * migration created the functions ledger_time, segment_bucket and apply_change_set; they now live in
- * persistence/sql/functions, applied by the repeatable step (RepeatableMigrations), so it changes nothing
+ * sql/functions, applied by the repeatable step (RepeatableMigrations), so it changes nothing
  * and stays for the databases that recorded it.
  */
 export class LedgerTime1796017000000 implements MigrationInterface {

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The read caches' change log: which users each transaction changed (its triggers and their rule:
- * persistence/sql/functions/record-membership-change.ts, applied by the repeatable step).
+ * sql/functions/record-membership-change.ts, applied by the repeatable step).
  */
 export class MembershipChanges1796017100000 implements MigrationInterface {
   name = 'MembershipChanges1796017100000';

@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The change log missed updates' old users and TRUNCATE. This migration created the functions and triggers
  * that log them (record_membership_update, record_memberships_truncate); they now live in
- * persistence/sql/functions, applied by the repeatable step, so it changes nothing.
+ * sql/functions, applied by the repeatable step, so it changes nothing.
  */
 export class MembershipChangesComplete1796017200000 implements MigrationInterface {
   name = 'MembershipChangesComplete1796017200000';

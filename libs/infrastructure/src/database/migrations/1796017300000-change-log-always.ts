@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Made the change log's triggers fire ALWAYS and created the slug rule (refuse_slug_change); both now live
- * in persistence/sql/functions, applied by the repeatable step, so it changes nothing.
+ * in sql/functions, applied by the repeatable step, so it changes nothing.
  */
 export class ChangeLogAlways1796017300000 implements MigrationInterface {
   name = 'ChangeLogAlways1796017300000';

@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Created the rule that a deleted segment takes its memberships along (delete_memberships_of_deleted_segment);
- * it now lives in persistence/sql/functions, applied by the repeatable step, so it changes nothing.
+ * it now lives in sql/functions, applied by the repeatable step, so it changes nothing.
  */
 export class SegmentDeletionAlways1796017400000 implements MigrationInterface {
   name = 'SegmentDeletionAlways1796017400000';

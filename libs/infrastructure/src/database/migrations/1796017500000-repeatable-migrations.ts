@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Database functions and triggers leave the migrations: they live in persistence/sql/functions, one file
+ * Database functions and triggers leave the migrations: they live in sql/functions, one file
  * each, and a repeatable step applies the ones whose text changed after the migrations run
  * (applyDatabaseFunctions), recording each one's checksum here. Earlier migrations that created functions
  * now create none; on a database they already ran on, the step replaces those functions in place.

@@ -1,5 +1,5 @@
 import { SegmentSlugs } from './segment-slugs';
-import { SqlRunner } from './sql-executor';
+import { SqlRunner } from '../database/sql-executor';
 
 const row = (segmentId: string) => ({
   segment_id: segmentId,

@@ -1,6 +1,6 @@
 /** A user's change set: one call of the database function `apply_change_set` (its rule and case table:
  * sql/functions/apply-change-set.ts), one round trip. */
-import { prepared } from '../sql-executor';
+import { prepared } from './sql-runner';
 
 /** $1 user, $2 slugs to add, $3 their expiries (NULL: permanent), $4 slugs to remove, $5 the clock offset (ms). */
 export const APPLY_CHANGE_SET = prepared(

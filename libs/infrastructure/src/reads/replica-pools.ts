@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { DatabaseHangWatch } from '../database/hang-watch';
-import { SqlExecutor } from '../persistence/sql-executor';
+import { SqlExecutor } from '../database/sql-executor';
 
 /** One streaming replica of the primary (DATABASE_REPLICA_URLS), with pools like the primary's. */
 export interface Replica {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { MAX_PREPARED_SLICES, sliceName } from '../database/embedded/prepared-slices';
-import { KNOWN_USERS, USERS_IN_SLICE } from './sql/auto-assignment.sql';
-import type { SqlRunner } from './sql-runner';
+import { MAX_PREPARED_SLICES, sliceName } from './embedded/prepared-slices';
+import { KNOWN_USERS, USERS_IN_SLICE } from '../sql/auto-assignment.sql';
+import type { SqlRunner } from '../sql/sql-runner';
 
 /** The known users after `after` (exclusive) up to `upTo` (inclusive; null: no bound). */
 export interface UserSlice {

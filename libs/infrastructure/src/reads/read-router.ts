@@ -1,15 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { SqlExecutor } from '../persistence/sql-executor';
+import { SqlExecutor } from '../database/sql-executor';
 import { ReplicaLagWatcher, ReplicaStatus } from './replica-lag-watcher';
 import { Replica, ReplicaPools } from './replica-pools';
 import { WriteFences } from './write-fences';
-import { WorkerChannel } from '../workers/worker-channel';
 import { monotonicMs } from '../monotonic';
-
-/** What a write changed, as the other workers of this instance hear it. */
-export type Written = { users: number[] } | { everyone: true };
-export const WRITTEN = 'written';
 
 /** Where one read runs: the primary, or a replica. */
 export interface ReadTarget {
@@ -25,8 +20,8 @@ const primaryOnly = new AsyncLocalStorage<true>();
 /**
  * Sends reads to a replica that has everything they must show, else to the primary (docs/scaling.md):
  * the replica must be within REPLICA_MAX_LAG_MS of the primary and past this instance's last write that
- * the read would show (WriteFences). Writes never come here: repositories write on the primary and
- * tell the router (`userWritten`, `allWritten`). Without DATABASE_REPLICA_URLS every read is the primary's.
+ * the read would show (WriteFences, which the WrittenSignal moves). Writes never come here: repositories write
+ * on the primary. Without DATABASE_REPLICA_URLS every read is the primary's.
  */
 @Injectable()
 export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,23 +35,15 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly pools: ReplicaPools,
     private readonly watcher: ReplicaLagWatcher,
     private readonly fences: WriteFences,
-    private readonly workers: WorkerChannel,
   ) {
     this.primary = { name: PRIMARY, sql: primarySql };
-    workers.hear<Written>(WRITTEN, (written) => {
-      if ('everyone' in written) this.allWritten();
-      else for (const userId of written.users) this.userWritten(userId);
-    });
     this.targets = new Map(
       pools.replicas.map((replica) => [replica, { name: replica.name, sql: replica.sql, replica }]),
     );
     for (const name of [PRIMARY, ...pools.replicas.map((replica) => replica.name)]) this.served.set(name, 0);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Other workers' writes before this one heard them all (WorkerChannel.ready) predate its start: fenced.
-    await this.workers.ready;
-    this.fences.allWritten();
+  onApplicationBootstrap(): void {
     this.watcher.start();
   }
 
@@ -68,25 +55,6 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
   /** Runs `work` with every read it makes on the primary (readiness probes the primary itself). */
   onPrimary<T>(work: () => T): T {
     return primaryOnly.run(true, work);
-  }
-
-  /**
-   * A write of this instance has committed: its later reads, on any worker, must show it. Resolves once
-   * every other worker has heard (WEB_CONCURRENCY), before the write is answered.
-   */
-  written(written: Written): Promise<void> {
-    if ('everyone' in written) this.allWritten();
-    else for (const userId of written.users) this.userWritten(userId);
-    return this.workers.tell(WRITTEN, written);
-  }
-
-  /** Fences this worker only (what the change log reports, which every worker polls itself). */
-  userWritten(userId: number): void {
-    this.fences.userWritten(userId);
-  }
-
-  allWritten(): void {
-    this.fences.allWritten();
   }
 
   /** For a read of one user's segments or history. */

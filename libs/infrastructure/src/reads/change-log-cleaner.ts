@@ -1,5 +1,5 @@
 import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { SqlExecutor } from '../persistence/sql-executor';
+import { SqlExecutor } from '../database/sql-executor';
 import { monotonicMs } from '../monotonic';
 
 /** Every minute it notes a snapshot; an hour after one, it deletes what had ended by it. */

@@ -1,4 +1,4 @@
-import { SqlExecutor } from '../persistence/sql-executor';
+import { SqlExecutor } from '../database/sql-executor';
 import { Replica } from './replica-pools';
 import { monotonicMs } from '../monotonic';
 

@@ -1,5 +1,5 @@
 /** Memberships: the user's segments lookup (the hot read) and the TTL cleaner. */
-import { prepared } from '../sql-executor';
+import { prepared } from './sql-runner';
 
 // The hot paths' statements are prepared: parsed and planned once per connection.
 

@@ -1,7 +1,7 @@
 import { Membership } from '@app/domain';
-import { MembershipByIdRow } from './rows';
-import { SqlRunner } from './sql-executor';
-import { SLUGS_OF_SEGMENTS } from './sql/memberships.sql';
+import { SqlRunner } from '../database/sql-executor';
+import { SLUGS_OF_SEGMENTS } from '../sql/memberships.sql';
+import { MembershipByIdRow } from '../sql/rows';
 
 /** Segment ids remembered at most: past it the map starts again (segments are few; ids are never reused). */
 const MAX_SEGMENTS = 100_000;

@@ -1,8 +1,8 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { monotonicMs } from '../monotonic';
-import { ReadRouter } from '../replicas/read-router';
 import { ReadCache } from './read-cache';
+import { WrittenSignal } from './written-signal';
 
 /** How the poller's connection shows in pg_stat_activity. */
 export const CACHE_CONNECTION_NAME = 'segmentation-read-cache';
@@ -41,8 +41,7 @@ export const CHANGES_SINCE = `
 
 /**
  * PostgreSQL mode: a dedicated connection that polls the change log (sql/functions/record-membership-change.ts) for
- * what other instances, the cleaner, the CLI or SQL by hand changed, and invalidates this instance's
- * ReadCache. Each poll sees every change committed before its statement's snapshot, so an answered
+ * what other instances, the cleaner, the CLI or SQL by hand changed, and tells this worker (WrittenSignal). Each poll sees every change committed before its statement's snapshot, so an answered
  * poll confirms the cache up to the moment it was sent. A lost connection suspends the cache (reads
  * go to the database) until a new one has polled; the cache starts empty then.
  */
@@ -56,13 +55,13 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
   private notAlwaysLogged = false;
 
   /**
-   * `router`: what another instance changed is also fenced from the replicas, so that a cache miss for
+   * `signal`: what another instance changed is also fenced from the replicas, so that a cache miss for
    * it reads a database that has the change (a lagging replica would refill the cache with the past).
    */
   constructor(
     private readonly databaseUrl: string,
     private readonly cache: ReadCache,
-    private readonly router: ReadRouter,
+    private readonly signal: WrittenSignal,
   ) {}
 
   onModuleInit(): Promise<void> {
@@ -103,8 +102,7 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
       const { rows } = await client.query<{ snapshot: string }>(`SELECT pg_current_snapshot()::text AS snapshot`);
       if (this.client !== client) return;
       // Reads under way may predate this snapshot: none of them is kept.
-      this.cache.invalidateAll();
-      this.router.allWritten();
+      this.signal.heard('everyone');
       this.snapshot = rows[0].snapshot;
       if (this.lostLogged) this.logger.log('read cache polling again: cache on');
       this.lostLogged = false;
@@ -122,13 +120,7 @@ export class ChangeLogPoller implements OnModuleInit, OnApplicationShutdown {
         );
       }
       this.notAlwaysLogged = !rows[0].always;
-      if (users.includes(0) || !rows[0].always) {
-        this.cache.invalidateAll();
-        this.router.allWritten();
-      } else {
-        this.cache.invalidate(users);
-        for (const user of users) this.router.userWritten(user);
-      }
+      this.signal.heard(users.includes(0) || !rows[0].always ? 'everyone' : users);
       this.snapshot = rows[0].snapshot;
     }
     this.cache.confirm(sentAt);

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Pool, PoolClient, QueryConfig } from 'pg';
 import { AppConfig } from '../config/app-config';
-import { DATABASE_POOL } from '../database/database-pool.provider';
-import { DatabaseBusyError } from '../database/database-errors';
-import { checkpointWhenWalGrown } from '../database/embedded/embedded-wal';
-import { DatabaseHangWatch } from '../database/hang-watch';
-import { currentWorkKind, WorkKind } from '../database/work-kind';
+import { DATABASE_POOL } from './database-pool.provider';
+import { DatabaseBusyError } from './database-errors';
+import { checkpointWhenWalGrown } from './embedded/embedded-wal';
+import { DatabaseHangWatch } from './hang-watch';
+import { currentWorkKind, WorkKind } from './work-kind';
 import { BulkAnswer, BulkSlices, inOneTransaction, inPreparedSlices } from './bulk-slices';
-import { SqlRunner, SqlText } from './sql-runner';
+import { SqlRunner, SqlText } from '../sql/sql-runner';
 import { WriteGate } from './write-gate';
 
-export { prepared, type PreparedStatement, type SqlRunner, type SqlText } from './sql-runner';
+export { prepared, type PreparedStatement, type SqlRunner, type SqlText } from '../sql/sql-runner';
 
 /**
  * The client's own deadline, a little after the server's statement_timeout: it ends the wait when the
