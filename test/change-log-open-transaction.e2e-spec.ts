@@ -1,8 +1,9 @@
 import { Client } from 'pg';
 import { ChangeLogCleaner, ReadCache } from '@app/infrastructure';
+import { CachedPair, startCachedPair, slugsOn } from './support/cached-pair';
 import { FakeClock } from './support/fake-clock';
-import { CACHE_ON, readCacheOf, startTestApp, TestApp } from './support/test-app';
-import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
+import { readCacheOf, TestApp } from './support/test-app';
+import { postgresOnly, TestDatabase } from './support/test-database';
 
 const describeOnPostgres = postgresOnly('two instances on one database: PostgreSQL only (PGlite allows one process)');
 
@@ -18,6 +19,7 @@ const IDLE_READ_BOUND = 2_000;
  * the cleaner deleted nothing written since. A poll must cost what was written since the previous one.
  */
 describeOnPostgres('the change log with a transaction open for a long time', () => {
+  let pair: CachedPair;
   let database: TestDatabase;
   let first: TestApp;
   let second: TestApp;
@@ -27,10 +29,8 @@ describeOnPostgres('the change log with a transaction open for a long time', () 
   const clock = new FakeClock(new Date('2030-05-01T00:00:00.000Z'));
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    first = await startTestApp({ database, clock, env: CACHE_ON });
-    second = await startTestApp({ database, clock, env: CACHE_ON });
-    for (const slug of ['OPEN_A', 'OPEN_B']) await first.http.post('/api/v1/segments').send({ slug }).expect(201);
+    pair = await startCachedPair(clock, ['OPEN_A', 'OPEN_B']);
+    ({ database, first, second } = pair);
     plain = new Client({ connectionString: database.url });
     holder = new Client({ connectionString: database.url });
     await Promise.all([plain.connect(), holder.connect()]);
@@ -39,15 +39,9 @@ describeOnPostgres('the change log with a transaction open for a long time', () 
     if (holding) await holder.query('ROLLBACK').catch(() => undefined);
     await holder?.end();
     await plain?.end();
-    await first?.close();
-    await second?.close();
-    await database?.drop();
+    await pair?.close();
   });
 
-  const slugsOn = async (app: TestApp, userId: number) =>
-    ((await app.http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map(
-      (s) => s.slug,
-    );
   async function seesWithinOneSecond(app: TestApp, userId: number, expected: string[]): Promise<void> {
     const started = Date.now();
     let seen = await slugsOn(app, userId);

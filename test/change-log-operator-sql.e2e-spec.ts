@@ -1,7 +1,8 @@
 import { Client } from 'pg';
+import { CachedPair, startCachedPair, slugsOn } from './support/cached-pair';
 import { FakeClock } from './support/fake-clock';
-import { CACHE_ON, readCacheOf, startTestApp, TestApp } from './support/test-app';
-import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
+import { readCacheOf, TestApp } from './support/test-app';
+import { postgresOnly, TestDatabase } from './support/test-database';
 
 const describeOnPostgres = postgresOnly('two instances on one database: PostgreSQL only (PGlite allows one process)');
 
@@ -15,6 +16,7 @@ const ONE_SECOND = 1_000;
  * operator's session) ordinary triggers do not fire: the change log's and the slug's must anyway.
  */
 describeOnPostgres("an operator's SQL, with or without session_replication_role = replica", () => {
+  let pair: CachedPair;
   let database: TestDatabase;
   let first: TestApp;
   let second: TestApp;
@@ -23,10 +25,8 @@ describeOnPostgres("an operator's SQL, with or without session_replication_role 
   const clock = new FakeClock(new Date('2030-05-01T00:00:00.000Z'));
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    first = await startTestApp({ database, clock, env: CACHE_ON });
-    second = await startTestApp({ database, clock, env: CACHE_ON });
-    for (const slug of ['OPS_A', 'OPS_B']) await first.http.post('/api/v1/segments').send({ slug }).expect(201);
+    pair = await startCachedPair(clock, ['OPS_A', 'OPS_B']);
+    ({ database, first, second } = pair);
     plain = new Client({ connectionString: database.url });
     replica = new Client({ connectionString: database.url });
     await Promise.all([plain.connect(), replica.connect()]);
@@ -35,15 +35,9 @@ describeOnPostgres("an operator's SQL, with or without session_replication_role 
   afterAll(async () => {
     await plain?.end();
     await replica?.end();
-    await first?.close();
-    await second?.close();
-    await database?.drop();
+    await pair?.close();
   });
 
-  const slugsOn = async (app: TestApp, userId: number) =>
-    ((await app.http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map(
-      (s) => s.slug,
-    );
   const truthOf = async (userId: number) =>
     (
       await plain.query<{ slug: string }>(

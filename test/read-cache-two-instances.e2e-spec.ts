@@ -1,9 +1,10 @@
 import { Client } from 'pg';
 import { ExpireMemberships } from '@app/application';
 import { CACHE_CONNECTION_NAME, ChangeLogCleaner, ReadCache, SqlExecutor } from '@app/infrastructure';
+import { CachedPair, startCachedPair, slugsOn } from './support/cached-pair';
 import { FakeClock } from './support/fake-clock';
-import { CACHE_ON, readCacheOf, startTestApp, TestApp } from './support/test-app';
-import { createPostgresDatabase, postgresOnly, TestDatabase } from './support/test-database';
+import { readCacheOf, TestApp } from './support/test-app';
+import { postgresOnly, TestDatabase } from './support/test-database';
 import { waitFor } from './reliability/support/wait-for';
 
 const describeOnPostgres = postgresOnly('two instances on one database: PostgreSQL only (PGlite allows one process)');
@@ -12,6 +13,7 @@ const describeOnPostgres = postgresOnly('two instances on one database: PostgreS
 const ONE_SECOND = 1_000;
 
 describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
+  let pair: CachedPair;
   let database: TestDatabase;
   let first: TestApp;
   let second: TestApp;
@@ -19,24 +21,16 @@ describeOnPostgres('read caches of two instances on one PostgreSQL', () => {
   const clock = new FakeClock(new Date('2030-05-01T00:00:00.000Z'));
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
-    first = await startTestApp({ database, clock, env: CACHE_ON });
-    second = await startTestApp({ database, clock, env: CACHE_ON });
-    for (const slug of ['CACHE_A', 'CACHE_B']) await first.http.post('/api/v1/segments').send({ slug }).expect(201);
+    pair = await startCachedPair(clock, ['CACHE_A', 'CACHE_B']);
+    ({ database, first, second } = pair);
     silent = new Client({ connectionString: database.url });
     await silent.connect();
   });
   afterAll(async () => {
     await silent?.end();
-    await first?.close();
-    await second?.close();
-    await database?.drop();
+    await pair?.close();
   });
 
-  const slugsOn = async (app: TestApp, userId: number) =>
-    ((await app.http.get(`/api/v1/users/${userId}/segments`).expect(200)).body.segments as { slug: string }[]).map(
-      (s) => s.slug,
-    );
   const change = (app: TestApp, userId: number, body: object) =>
     app.http.patch(`/api/v1/users/${userId}/segments`).send(body).expect(200);
   /**
