@@ -1,17 +1,21 @@
 import { ValidationError } from '@nestjs/common';
-import { FieldError } from '@app/domain';
+import { echoed, FieldError } from '@app/domain';
 
 /** The part of a request its fields come from; its name stands for the part as a whole in `details.errors`. */
 export type RequestPart = 'body' | 'query';
 
-/** The service's words for a name the request part has no place for. */
+/** The service's words for a name the request part has no place for (`name` as fieldPath gives it, already cut short). */
 export function unknownFieldMessage(part: RequestPart, name: string): string {
   const what = part === 'query' ? 'query parameter' : 'field';
   return name === '' ? `unknown ${what} with an empty name` : `unknown ${what}: ${name}`;
 }
 
-/** A field's path in the request: `add`, `add[0]`, `add[0].ttl`; at the top, the name itself. */
-export function fieldPath(parent: string | undefined, key: string): string {
+/**
+ * A field's path in the request: `add`, `add[0]`, `add[0].ttl`; at the top, the name itself. A name longer
+ * than any of the API's is the client's own text, cut short as answers quote it (echoed).
+ */
+export function fieldPath(parent: string | undefined, name: string): string {
+  const key = echoed(name);
   if (parent === undefined) return key;
   return /^\d+$/.test(key) ? `${parent}[${key}]` : `${parent}.${key}`;
 }
