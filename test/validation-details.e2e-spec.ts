@@ -101,6 +101,27 @@ const CASES: Case[] = [
     errors: [{ field: 'constructor', messages: ['unknown field: constructor'] }],
   },
   {
+    name: 'a __proto__ field (valid JSON: the key is unknown, it sets no prototype)',
+    method: 'POST',
+    path: '/api/v1/users',
+    raw: Buffer.from('{"user_ids":[1],"__proto__":5}'),
+    errors: [{ field: '__proto__', messages: ['unknown field: __proto__'] }],
+  },
+  {
+    name: 'a __proto__ field inside an add item',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    raw: Buffer.from(`{"add":[{"slug":"${SLUG}","__proto__":{"admin":true}}]}`),
+    errors: [{ field: 'add[0].__proto__', messages: ['unknown field: add[0].__proto__'] }],
+  },
+  {
+    name: 'a constructor.prototype field',
+    method: 'POST',
+    path: '/api/v1/segments',
+    raw: Buffer.from('{"slug":"VD_NEW","constructor":{"prototype":{"admin":true}}}'),
+    errors: [{ field: 'constructor', messages: ['unknown field: constructor'] }],
+  },
+  {
     name: 'a 100 KB unknown field name',
     method: 'POST',
     path: '/api/v1/segments',
