@@ -259,10 +259,46 @@ const CASES: Case[] = [
     method: 'PATCH',
     path: '/api/v1/users/1/segments',
     body: { add: [SLUG, 5] },
+    errors: [{ field: 'add[1]', messages: ['add[1] must be a slug or an object'] }],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: unknown fields of an add item',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [{ slug: 'A', foo: 1, bar: 2 }] },
+    errors: [
+      { field: 'add[0].foo', messages: ['unknown field: add[0].foo'] },
+      { field: 'add[0].bar', messages: ['unknown field: add[0].bar'] },
+    ],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: an add item without a slug',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [SLUG, {}] },
     errors: [
       {
-        field: 'add',
-        messages: ['add[1] must be a slug or an object'],
+        field: 'add[1].slug',
+        messages: ['add[1].slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$'],
+      },
+    ],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: an add item with a ttl that is no string',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [{ slug: SLUG, ttl: 5 }] },
+    errors: [{ field: 'add[0].ttl', messages: ['add[0].ttl must be an ISO 8601 duration string'] }],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: an add item that is a bad slug',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: ['no spaces'] },
+    errors: [
+      {
+        field: 'add[0]',
+        messages: ['add[0] "no spaces" is not a slug (1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$)'],
       },
     ],
   },

@@ -24,15 +24,34 @@ export function fieldPath(parent: string | undefined, name: string): string {
 const ownWords = (part: RequestPart, field: string, rule: string, message: string): string =>
   rule === 'whitelistValidation' ? unknownFieldMessage(part, field) : message;
 
+/**
+ * Separates the fields and messages of a rule that checks the parts of its own field (the items of `add`,
+ * which class-validator cannot name): no field name holds a NUL (request-shape.ts refuses it first).
+ */
+const DEEPER = '\u0000';
+
+/** The message of such a rule: the deeper fields it found wrong, each with its message, for fieldErrorsOf. */
+export function deeperFieldsMessage(problems: Array<{ field: string; message: string }>): string {
+  return problems.flatMap(({ field, message }) => [field, message]).join(DEEPER);
+}
+
+/** One rule's findings about `field`: its message, or the deeper fields deeperFieldsMessage names. */
+function findingsOf(part: RequestPart, field: string, rule: string, message: string): Array<[string, string]> {
+  if (!message.includes(DEEPER)) return [[field, ownWords(part, field, rule, message)]];
+  const parts = message.split(DEEPER);
+  return parts.flatMap((deeper, i) => (i % 2 === 0 ? [[deeper, parts[i + 1]] as [string, string]] : []));
+}
+
 /** class-validator's errors as `details.errors`: each field once, each message once. */
 export function fieldErrorsOf(errors: ValidationError[], part: RequestPart, parent?: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = fieldPath(parent, error.property);
-    const messages = Object.entries(error.constraints ?? {}).map(([rule, message]) =>
-      ownWords(part, field, rule, message),
-    );
     // Several rules of one field often share a message ("limit must be an integer from 1 to 1000"): say it once.
-    const own = messages.length > 0 ? [{ field, messages: [...new Set(messages)] }] : [];
+    const byField = new Map<string, Set<string>>();
+    for (const [rule, message] of Object.entries(error.constraints ?? {}))
+      for (const [name, text] of findingsOf(part, field, rule, message))
+        byField.set(name, (byField.get(name) ?? new Set()).add(text));
+    const own = [...byField].map(([name, messages]) => ({ field: name, messages: [...messages] }));
     return [...own, ...fieldErrorsOf(error.children ?? [], part, field)];
   });
 }
