@@ -348,6 +348,26 @@ const CASES: Case[] = [
     errors: [{ field: 'user_id', messages: [USER_ID_RULE] }],
   },
   {
+    name: 'a query parameter given twice: only that it must be one string',
+    method: 'GET',
+    path: '/api/v1/segments?cursor=a&cursor=b',
+    errors: [{ field: 'cursor', messages: ['cursor must be a string'] }],
+  },
+  {
+    name: 'a ttl that is a number: only that it must be a string',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [SLUG], ttl: 5 },
+    errors: [{ field: 'ttl', messages: ['ttl must be a string'] }],
+  },
+  {
+    name: 'user_ids null: only that it must be a list',
+    method: 'POST',
+    path: '/api/v1/users',
+    body: { user_ids: null },
+    errors: [{ field: 'user_ids', messages: ['user_ids must be an array'] }],
+  },
+  {
     name: 'GET /reports/files/{name}: a query parameter',
     method: 'GET',
     path: '/api/v1/reports/files/history-2023-08-all-ru.csv?download=1',

@@ -42,13 +42,23 @@ function findingsOf(part: RequestPart, field: string, rule: string, message: str
   return parts.flatMap((deeper, i) => (i % 2 === 0 ? [[deeper, parts[i + 1]] as [string, string]] : []));
 }
 
+/** class-validator's rules of a value's type: the others (length, size, items) mean nothing of a value of another type. */
+const TYPE_RULES = new Set(['isString', 'isArray', 'isInt', 'isNumber', 'isBoolean', 'isObject']);
+
+/** A field's broken rules; only the type's when the value has the wrong type ("must be a string", not also "shorter than"). */
+function typeRuleFirst(constraints: Record<string, string>): Array<[string, string]> {
+  const rules = Object.entries(constraints);
+  const typeRules = rules.filter(([rule]) => TYPE_RULES.has(rule));
+  return typeRules.length > 0 ? typeRules : rules;
+}
+
 /** class-validator's errors as `details.errors`: each field once, each message once. */
 export function fieldErrorsOf(errors: ValidationError[], part: RequestPart, parent?: string): FieldError[] {
   return errors.flatMap((error) => {
     const field = fieldPath(parent, error.property);
     // Several rules of one field often share a message ("limit must be an integer from 1 to 1000"): say it once.
     const byField = new Map<string, Set<string>>();
-    for (const [rule, message] of Object.entries(error.constraints ?? {}))
+    for (const [rule, message] of typeRuleFirst(error.constraints ?? {}))
       for (const [name, text] of findingsOf(part, field, rule, message))
         byField.set(name, (byField.get(name) ?? new Set()).add(text));
     const own = [...byField].map(([name, messages]) => ({ field: name, messages: [...messages] }));
