@@ -27,6 +27,13 @@ const SLUG_PATH_RULE =
   'slug must be 1-100 characters of letters, digits, "_", "." or "-", starting with a letter or digit';
 const LIMIT_RULE = 'limit must be an integer from 1 to 1000';
 
+/** A name or value of 100 KB, and the 64 code points and "…" an answer echoes of it. */
+const HUGE = 'x'.repeat(100 * 1024);
+const HUGE_ECHO = `${'x'.repeat(64)}…`;
+/** 🙂 is two UTF-16 code units: the echo cuts code points, never a surrogate pair in half. */
+const HUGE_EMOJI = '🙂'.repeat(1000);
+const HUGE_EMOJI_ECHO = `${'🙂'.repeat(64)}…`;
+
 /** The cases of issue 25, then each endpoint's typical mistake. */
 const CASES: Case[] = [
   {
@@ -92,6 +99,59 @@ const CASES: Case[] = [
     path: '/api/v1/segments',
     raw: Buffer.from('{"slug":"VD_NEW","constructor":1}'),
     errors: [{ field: 'constructor', messages: ['unknown field: constructor'] }],
+  },
+  {
+    name: 'a __proto__ field (valid JSON: the key is unknown, it sets no prototype)',
+    method: 'POST',
+    path: '/api/v1/users',
+    raw: Buffer.from('{"user_ids":[1],"__proto__":5}'),
+    errors: [{ field: '__proto__', messages: ['unknown field: __proto__'] }],
+  },
+  {
+    name: 'a __proto__ field inside an add item',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    raw: Buffer.from(`{"add":[{"slug":"${SLUG}","__proto__":{"admin":true}}]}`),
+    errors: [{ field: 'add[0].__proto__', messages: ['unknown field: add[0].__proto__'] }],
+  },
+  {
+    name: 'a constructor.prototype field',
+    method: 'POST',
+    path: '/api/v1/segments',
+    raw: Buffer.from('{"slug":"VD_NEW","constructor":{"prototype":{"admin":true}}}'),
+    errors: [{ field: 'constructor', messages: ['unknown field: constructor'] }],
+  },
+  {
+    name: 'a 100 KB unknown field name',
+    method: 'POST',
+    path: '/api/v1/segments',
+    body: { slug: 'VD_NEW', [HUGE]: 1 },
+    errors: [{ field: HUGE_ECHO, messages: [`unknown field: ${HUGE_ECHO}`] }],
+  },
+  {
+    name: 'a long unknown field name of characters beyond the BMP',
+    method: 'POST',
+    path: '/api/v1/segments',
+    body: { slug: 'VD_NEW', [HUGE_EMOJI]: 1 },
+    errors: [{ field: HUGE_EMOJI_ECHO, messages: [`unknown field: ${HUGE_EMOJI_ECHO}`] }],
+  },
+  {
+    name: 'a 10 KB unknown query parameter name',
+    method: 'GET',
+    path: `/api/v1/users/1/segments?${'q'.repeat(10 * 1024)}=1`,
+    errors: [{ field: `${'q'.repeat(64)}…`, messages: [`unknown query parameter: ${'q'.repeat(64)}…`] }],
+  },
+  {
+    name: 'a 10 KB unknown query parameter name of a route with query options',
+    method: 'GET',
+    path: `/api/v1/segments?${'q'.repeat(10 * 1024)}=1`,
+    errors: [{ field: `${'q'.repeat(64)}…`, messages: [`unknown query parameter: ${'q'.repeat(64)}…`] }],
+  },
+  {
+    name: 'a 10 KB user id in the path',
+    method: 'GET',
+    path: `/api/v1/users/${'9'.repeat(10 * 1024)}/segments`,
+    errors: [{ field: 'user_id', messages: [`${USER_ID_RULE}, got "${'9'.repeat(64)}…"`] }],
   },
   {
     name: 'an unknown query parameter of a route with query options',
@@ -199,10 +259,46 @@ const CASES: Case[] = [
     method: 'PATCH',
     path: '/api/v1/users/1/segments',
     body: { add: [SLUG, 5] },
+    errors: [{ field: 'add[1]', messages: ['add[1] must be a slug or an object'] }],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: unknown fields of an add item',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [{ slug: 'A', foo: 1, bar: 2 }] },
+    errors: [
+      { field: 'add[0].foo', messages: ['unknown field: add[0].foo'] },
+      { field: 'add[0].bar', messages: ['unknown field: add[0].bar'] },
+    ],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: an add item without a slug',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [SLUG, {}] },
     errors: [
       {
-        field: 'add',
-        messages: ['add[1] must be a slug or an object'],
+        field: 'add[1].slug',
+        messages: ['add[1].slug must hold 1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$'],
+      },
+    ],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: an add item with a ttl that is no string',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [{ slug: SLUG, ttl: 5 }] },
+    errors: [{ field: 'add[0].ttl', messages: ['add[0].ttl must be an ISO 8601 duration string'] }],
+  },
+  {
+    name: 'PATCH /users/{user_id}/segments: an add item that is a bad slug',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: ['no spaces'] },
+    errors: [
+      {
+        field: 'add[0]',
+        messages: ['add[0] "no spaces" is not a slug (1-100 characters matching ^[A-Za-z0-9][A-Za-z0-9_.-]*$)'],
       },
     ],
   },
@@ -252,6 +348,26 @@ const CASES: Case[] = [
     errors: [{ field: 'user_id', messages: [USER_ID_RULE] }],
   },
   {
+    name: 'a query parameter given twice: only that it must be one string',
+    method: 'GET',
+    path: '/api/v1/segments?cursor=a&cursor=b',
+    errors: [{ field: 'cursor', messages: ['cursor must be a string'] }],
+  },
+  {
+    name: 'a ttl that is a number: only that it must be a string',
+    method: 'PATCH',
+    path: '/api/v1/users/1/segments',
+    body: { add: [SLUG], ttl: 5 },
+    errors: [{ field: 'ttl', messages: ['ttl must be a string'] }],
+  },
+  {
+    name: 'user_ids null: only that it must be a list',
+    method: 'POST',
+    path: '/api/v1/users',
+    body: { user_ids: null },
+    errors: [{ field: 'user_ids', messages: ['user_ids must be an array'] }],
+  },
+  {
     name: 'GET /reports/files/{name}: a query parameter',
     method: 'GET',
     path: '/api/v1/reports/files/history-2023-08-all-ru.csv?download=1',
@@ -289,6 +405,33 @@ describe('VALIDATION_FAILED details', () => {
       message: messages.join('; '),
       details: { errors: c.errors },
     });
+  });
+
+  it('answers a 100 KB field name in under 2 KB, the error shape intact', async () => {
+    const answer = await send({
+      ...CASES[0],
+      method: 'POST',
+      path: '/api/v1/users',
+      body: { user_ids: [1], [HUGE]: 1 },
+    });
+    expect(errorShapeProblem(answer)).toBeUndefined();
+    expect(answer.status).toBe(400);
+    expect(Buffer.byteLength(answer.text)).toBeLessThan(2048);
+    expect(answer.json).toMatchObject({ code: 'VALIDATION_FAILED', details: { errors: [{ field: HUGE_ECHO }] } });
+  });
+
+  it('answers a 10 KB period or report file name in under 2 KB', async () => {
+    const long = 'x'.repeat(10 * 1024);
+    for (const [path, code, status] of [
+      [`/api/v1/reports/history?period=${long}`, 'INVALID_PERIOD', 400],
+      [`/api/v1/reports/files/${long}.csv`, 'REPORT_NOT_FOUND', 404],
+    ] as const) {
+      const answer = await rawRequest(t.baseUrl, { method: 'GET', path });
+      expect(errorShapeProblem(answer)).toBeUndefined();
+      expect(answer.json).toMatchObject({ statusCode: status, code });
+      expect(Buffer.byteLength(answer.text)).toBeLessThan(2048);
+      expect((answer.json as { message: string }).message).toContain(`${'x'.repeat(64)}…`);
+    }
   });
 
   it('the service speaks in its own voice, never in the validation library’s', async () => {

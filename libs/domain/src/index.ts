@@ -11,3 +11,4 @@ export * from './membership';
 export * from './segment';
 export * from './period';
 export * from './history-report';
+export * from './echo';

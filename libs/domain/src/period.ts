@@ -1,3 +1,4 @@
+import { echoed } from './echo';
 import { InvalidPeriodError } from './errors/errors';
 
 export interface Period {
@@ -12,7 +13,10 @@ const FIRST_YEAR = 1970;
 /** A calendar month in UTC (`YYYY-MM`), from 1970-01 on, never in the future. */
 export function parsePeriod(text: string, now: Date): Period {
   const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
-  if (!match) throw new InvalidPeriodError(`period "${text}" is not a month such as 2023-08`, { period: text });
+  if (!match) {
+    const quoted = echoed(text);
+    throw new InvalidPeriodError(`period "${quoted}" is not a month such as 2023-08`, { period: quoted });
+  }
   const year = Number(match[1]);
   const month = Number(match[2]) - 1;
   if (year < FIRST_YEAR) {

@@ -1,5 +1,13 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { InvalidInputError, isValidSlug, MAX_SLUG_LENGTH, MAX_USER_ID, parseUserId, SLUG_PATTERN } from '@app/domain';
+import {
+  echoed,
+  InvalidInputError,
+  isValidSlug,
+  MAX_SLUG_LENGTH,
+  MAX_USER_ID,
+  parseUserId,
+  SLUG_PATTERN,
+} from '@app/domain';
 
 /** OpenAPI schemas of the two identifiers, in paths and bodies alike. */
 export const USER_ID_SCHEMA = { type: 'integer' as const, minimum: 1, maximum: MAX_USER_ID, example: 1000 };
@@ -15,7 +23,10 @@ export const SLUG_SCHEMA = {
 export function userIdParam(value: string): number {
   const userId = parseUserId(value);
   if (userId === undefined) {
-    throw InvalidInputError.of('user_id', `user_id must be an integer from 1 to ${MAX_USER_ID}, got "${value}"`);
+    throw InvalidInputError.of(
+      'user_id',
+      `user_id must be an integer from 1 to ${MAX_USER_ID}, got "${echoed(value)}"`,
+    );
   }
   return userId;
 }

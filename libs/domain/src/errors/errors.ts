@@ -1,3 +1,4 @@
+import { echoed } from '../echo';
 import { DomainError } from './domain-error';
 
 /** One field of a request and what is wrong with it; `body` (or `query`) stands for the request body (query) as a whole. */
@@ -57,7 +58,8 @@ export class InvalidPeriodError extends DomainError {
 export class ReportNotFoundError extends DomainError {
   readonly code = 'REPORT_NOT_FOUND';
 
-  constructor(name: string) {
+  constructor(fileName: string) {
+    const name = echoed(fileName);
     super(`report not found: ${name}; run the report again`, { name });
   }
 }
@@ -66,7 +68,8 @@ export class ReportNotFoundError extends DomainError {
 export class ReportExpiredError extends DomainError {
   readonly code = 'REPORT_EXPIRED';
 
-  constructor(name: string) {
+  constructor(fileName: string) {
+    const name = echoed(fileName);
     super(`report expired: ${name} was deleted to keep report storage bounded; run the report again`, { name });
   }
 }

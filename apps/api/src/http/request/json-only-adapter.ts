@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InvalidInputError } from '@app/domain';
-import { jsonTextShapeProblem } from './request-shape';
+import { jsonTextShapeProblem, requestShapeProblem } from './request-shape';
 
 type BodyParserArgs = Parameters<FastifyAdapter['useBodyParser']>;
 type BodyParser = NonNullable<BodyParserArgs[3]>;
@@ -17,8 +17,27 @@ const shapeCheckedFirst =
       return done(InvalidInputError.of('body', 'the body is not valid UTF-8'), undefined);
     const problem = Buffer.isBuffer(body) ? jsonTextShapeProblem(body) : undefined;
     if (problem) return done(InvalidInputError.of('body', problem), undefined);
-    return parse(request, body, done);
+    return parse(request, body, (error, value) =>
+      error ? done(prototypeKeyProblem(body) ?? error, undefined) : done(null, value),
+    );
   };
+
+/**
+ * Fastify's parser refuses a `__proto__` key (or `constructor.prototype`) as if the body were not JSON.
+ * It is JSON, with a field no request has: VALIDATION_FAILED naming it, as for any unknown field. Only
+ * JSON.parse runs on it here, which makes `__proto__` an own field and sets no prototype; the value
+ * goes no further.
+ */
+function prototypeKeyProblem(body: string | Buffer): InvalidInputError | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString());
+  } catch {
+    return undefined;
+  }
+  const problem = requestShapeProblem(value, 'body');
+  return problem && InvalidInputError.of(problem.field, problem.message);
+}
 
 /**
  * The API speaks JSON only. Nest registers an `application/x-www-form-urlencoded` parser at start-up;

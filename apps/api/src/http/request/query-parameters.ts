@@ -3,7 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError } from '@app/domain';
 import { sendError } from '../errors/error.filter';
-import { unknownFieldMessage } from './field-errors';
+import { fieldPath, unknownFieldMessage } from './field-errors';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -40,6 +40,9 @@ export function refuseQueryParameters(
   if (route.config.takesQuery === true || !route.url?.startsWith('/api/v1/')) return done();
   const names = Object.keys(request.query as object);
   if (names.length === 0) return done();
-  const errors = names.map((name) => ({ field: name, messages: [unknownFieldMessage('query', name)] }));
+  const errors = names.map((name) => {
+    const field = fieldPath(undefined, name);
+    return { field, messages: [unknownFieldMessage('query', field)] };
+  });
   sendError(new InvalidInputError(errors), request, reply);
 }

@@ -1,6 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { DURATION_PATTERN, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { DURATION_PATTERN, echoed, isValidSlug, MAX_SLUGS_PER_LIST } from '@app/domain';
+import { deeperFieldsMessage, fieldPath, unknownFieldMessage } from '../../http/request/field-errors';
 import { ApiSchemaRules, atLeastOneOf, CLOSED } from '../../http/openapi/openapi-schema-rules';
 import { SLUG_SCHEMA } from '../../common/path-params';
 import { IsSlug, SLUG_RULE } from '../../segments/dto/segment-fields';
@@ -32,25 +33,38 @@ export class AddItemDto {
 
 const ITEM_KEYS = new Set(['slug', 'expires_at', 'ttl']);
 
-/** Why an `add` item is malformed, or undefined when it is a slug or a well-formed object. */
-function addItemProblem(item: unknown): string | undefined {
+interface ItemProblem {
+  field: string;
+  message: string;
+}
+
+/** What is wrong with `add[index]`, each problem at its deepest field; none when it is a slug or a well-formed object. */
+function addItemProblems(item: unknown, index: number): ItemProblem[] {
+  const at = `add[${index}]`;
   if (typeof item === 'string') {
     const valid: boolean = isValidSlug(item);
-    return valid ? undefined : `"${item.slice(0, 120)}" is not a slug (${SLUG_RULE})`;
+    return valid ? [] : [{ field: at, message: `${at} "${echoed(item)}" is not a slug (${SLUG_RULE})` }];
   }
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'must be a slug or an object';
+  if (typeof item !== 'object' || item === null || Array.isArray(item))
+    return [{ field: at, message: `${at} must be a slug or an object` }];
   const unknown = Object.keys(item).filter((key) => !ITEM_KEYS.has(key));
-  if (unknown.length > 0) return `has unknown fields: ${unknown.join(', ')}`;
+  if (unknown.length > 0)
+    return unknown
+      .map((key) => fieldPath(at, key))
+      .map((field) => ({ field, message: unknownFieldMessage('body', field) }));
   const { slug, expires_at, ttl } = item as Record<string, unknown>;
-  if (!isValidSlug(slug)) return `slug must hold ${SLUG_RULE}`;
-  if (expires_at !== undefined && (typeof expires_at !== 'string' || expires_at.length > MAX_EXPIRY_LENGTH)) {
-    return 'expires_at must be an RFC 3339 string';
-  }
-  if (ttl !== undefined && (typeof ttl !== 'string' || ttl.length > MAX_EXPIRY_LENGTH)) {
-    return 'ttl must be an ISO 8601 duration string';
-  }
-  return undefined;
+  const problems: ItemProblem[] = [];
+  if (!isValidSlug(slug)) problems.push({ field: `${at}.slug`, message: `${at}.slug must hold ${SLUG_RULE}` });
+  if (expires_at !== undefined && (typeof expires_at !== 'string' || expires_at.length > MAX_EXPIRY_LENGTH))
+    problems.push({ field: `${at}.expires_at`, message: `${at}.expires_at must be an RFC 3339 string` });
+  if (ttl !== undefined && (typeof ttl !== 'string' || ttl.length > MAX_EXPIRY_LENGTH))
+    problems.push({ field: `${at}.ttl`, message: `${at}.ttl must be an ISO 8601 duration string` });
+  return problems;
 }
+
+/** The problems of the first malformed `add` item. */
+const firstItemProblems = (items: unknown[]): ItemProblem[] =>
+  items.reduce<ItemProblem[]>((found, item, index) => (found.length > 0 ? found : addItemProblems(item, index)), []);
 
 @ApiExtraModels(AddItemDto)
 @ApiSchemaRules({ ...CLOSED, ...atLeastOneOf('add', 'remove') })
@@ -73,12 +87,10 @@ export class ChangeSetDto {
   @ValidateBy({
     name: 'isAddList',
     validator: {
-      validate: (items: unknown) => Array.isArray(items) && items.every((item) => !addItemProblem(item)),
+      validate: (items: unknown) => Array.isArray(items) && firstItemProblems(items).length === 0,
       defaultMessage: (args) => {
         if (!Array.isArray(args?.value)) return 'add must be a list of slugs or {slug, expires_at?, ttl?} objects';
-        const items = args.value as unknown[];
-        const index = items.findIndex((item) => addItemProblem(item));
-        return `add[${index}] ${addItemProblem(items[index])}`;
+        return deeperFieldsMessage(firstItemProblems(args.value as unknown[]));
       },
     },
   })
