@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { ChangeLogCleaner, ReadCache } from '@app/infrastructure';
 import { CachedPair, startCachedPair, slugsOn } from './support/cached-pair';
 import { FakeClock } from './support/fake-clock';
+import { waitFor } from './reliability/support/wait-for';
 import { readCacheOf, TestApp } from './support/test-app';
 import { postgresOnly, TestDatabase } from './support/test-database';
 
@@ -79,6 +80,7 @@ describeOnPostgres('the change log with a transaction open for a long time', () 
       `INSERT INTO memberships (user_id, segment_id, source, added_at) SELECT 9999, id, 'manual', $1 FROM segments WHERE slug = 'OPEN_A'`,
       [clock.now()],
     );
+    const beforeWriting = await rowsRead();
     // Many changes committed after it began, in 50 transactions.
     for (let batch = 0; batch < 50; batch++) {
       await plain.query(
@@ -87,7 +89,14 @@ describeOnPostgres('the change log with a transaction open for a long time', () 
         [batch, WRITTEN / 50],
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // every poller has read them, and its counts are flushed
+    // Both pollers have read them once and their counts are flushed (a loaded machine may take seconds), then
+    // one more flush interval for what trails.
+    await waitFor(
+      'both pollers to read the new rows',
+      20_000,
+      async () => (await rowsRead()) - beforeWriting >= 2 * WRITTEN,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
 
     const before = await rowsRead();
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // about 15 polls of each instance, nothing written

@@ -40,6 +40,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const config = loadConfig({
     EXPIRY_SWEEP_SECONDS: '86400',
     LOG_LEVEL: 'silent',
+    // The whole suite once more with the read cache on: TEST_READ_CACHE_USERS=50000 npm test.
+    ...(process.env.TEST_READ_CACHE_USERS ? { READ_CACHE_USERS: process.env.TEST_READ_CACHE_USERS } : {}),
     ...database.env,
     ...options.env,
   });
