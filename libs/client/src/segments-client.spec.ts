@@ -154,4 +154,11 @@ describe('SegmentsClient retries and deadlines', () => {
     expect(() => client({ maxStaleMs: 60_001 })).toThrow(RangeError);
     expect(() => client({ maxStaleMs: 60_000 })).not.toThrow();
   });
+
+  it('refuses options of the wrong type from plain JavaScript: a string maxStaleMs, a maxEntries that is no count', () => {
+    expect(() => client({ maxStaleMs: '5' as unknown as number })).toThrow(RangeError);
+    expect(() => client({ maxEntries: 'many' as unknown as number })).toThrow(RangeError);
+    expect(() => client({ maxEntries: 0 })).toThrow(RangeError);
+    expect(() => client({ maxEntries: 100 })).not.toThrow();
+  });
 });

@@ -54,11 +54,15 @@ export class UserSegmentsBatcher {
     options: BatcherOptions = {},
     private readonly now: () => number = Date.now,
   ) {
+    // Checked as numbers, not only typed: callers in plain JavaScript may pass "5" (read from an environment).
     this.maxStaleMs = options.maxStaleMs ?? 0;
-    if (!(this.maxStaleMs >= 0 && this.maxStaleMs <= MAX_STALE_LIMIT_MS)) {
-      throw new RangeError(`maxStaleMs must be 0..${MAX_STALE_LIMIT_MS}, got ${options.maxStaleMs}`);
+    if (typeof this.maxStaleMs !== 'number' || !(this.maxStaleMs >= 0 && this.maxStaleMs <= MAX_STALE_LIMIT_MS)) {
+      throw new RangeError(`maxStaleMs must be a number 0..${MAX_STALE_LIMIT_MS}, got ${String(options.maxStaleMs)}`);
     }
     this.maxEntries = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
+      throw new RangeError(`maxEntries must be a positive integer, got ${String(options.maxEntries)}`);
+    }
     this.coalesce = options.coalesce ?? true;
   }
 
