@@ -122,6 +122,13 @@ describe('segments', () => {
     await create({ slug: 'DELETE_ME' }).expect(201);
   });
 
+  it('deletes with no body although the client sends a JSON content type (some send it on every request)', async () => {
+    await create({ slug: 'DELETE_TYPED' }).expect(201);
+    const deleted = await t.http.delete('/api/v1/segments/DELETE_TYPED').set('content-type', 'application/json');
+    expect(deleted.status).toBe(204);
+    expectError(await t.http.get('/api/v1/segments/DELETE_TYPED'), 404, 'SEGMENT_NOT_FOUND');
+  });
+
   it('lists members ordered by user id with pages, and 404 for an unknown segment', async () => {
     await create({ slug: 'MEMBERS' }).expect(201);
     for (const userId of [30, 10, 20]) {
