@@ -1,27 +1,19 @@
-import { join } from 'node:path';
 import { SegmentsClient } from '../libs/client/src';
-import { ensureBuilt, ROOT } from './support/built-app';
+import { BuiltService, ensureBuilt, startBuiltService } from './reliability/support/built-service';
+import { freePort } from './reliability/support/free-port';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-const { freePort, startService } = require(join(ROOT, 'bench/lib/processes.js'));
-
-interface Service {
-  stop(): Promise<void>;
-}
 
 /** The built service stopped and started again on the same port and data: the client's retries bridge the gap. */
 describe('the client library across a restart of the service', () => {
   let database: TestDatabase;
   let port: number;
-  let service: Service | undefined;
-  const start = async (): Promise<Service> =>
-    startService({
-      root: ROOT,
-      port,
-      env: { ...database.env, LOG_LEVEL: 'silent' },
-      logFile: '/dev/null',
-    });
+  let service: BuiltService | undefined;
+  const start = () => startBuiltService({ ...database.env, LOG_LEVEL: 'silent' }, { port });
+  const stop = async () => {
+    service!.child.kill('SIGTERM');
+    await service!.exited(30_000);
+    service = undefined;
+  };
 
   beforeAll(async () => {
     ensureBuilt();
@@ -30,7 +22,7 @@ describe('the client library across a restart of the service', () => {
     service = await start();
   }, 120_000);
   afterAll(async () => {
-    await service?.stop();
+    service?.kill();
     await database.drop();
   });
 
@@ -42,8 +34,7 @@ describe('the client library across a restart of the service', () => {
     await client.createSegment({ slug: 'RESTART_A' });
     await client.changeUserSegments(1, { add: ['RESTART_A'] });
 
-    await service!.stop();
-    service = undefined;
+    await stop();
     const once = new SegmentsClient({ baseUrl: `http://127.0.0.1:${port}`, retry: { retries: 0 } });
     await expect(once.segmentsOf(1)).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
     const read = Promise.all([client.segmentsOf(1), client.segmentsOf(2)]);

@@ -134,10 +134,9 @@ function startProdArgs(root) {
  * Starts the built service the way `npm run start:prod` does (node itself, not npm, so that the pid is
  * the service's) with `env`, output to `logFile`, and waits until it is ready. `args` runs another
  * node script instead, with the same environment. `pollMs`: how often readiness is asked (start-up timing).
- * `port`: where to listen (a restart on the same address); a free one by default.
  */
-async function startService({ root, env, logFile, args = startProdArgs(root), pollMs, port: wanted }) {
-  const port = wanted ?? (await freePort());
+async function startService({ root, env, logFile, args = startProdArgs(root), pollMs }) {
+  const port = await freePort();
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, args, {
     cwd: root,

@@ -28,14 +28,15 @@ function startProdNodeFlags(): string[] {
 }
 
 /**
- * Starts `node dist/apps/api/src/main.js` with start:prod's node flags on a free loopback port and
- * waits until it is ready; `wrapper` runs it under another command (e.g. `unshare --pid --fork`).
+ * Starts `node dist/apps/api/src/main.js` with start:prod's node flags on a loopback port (`port`, to
+ * start again on the same address; a free one by default) and waits until it is ready; `wrapper` runs it
+ * under another command (e.g. `unshare --pid --fork`).
  */
 export async function startBuiltService(
   env: Record<string, string>,
-  options: { wrapper?: string[] } = {},
+  options: { wrapper?: string[]; port?: number } = {},
 ): Promise<BuiltService> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const [command, ...args] = [...(options.wrapper ?? []), process.execPath, ...startProdNodeFlags(), API_MAIN];
   const child = spawn(command, args, {
     cwd: ROOT,
